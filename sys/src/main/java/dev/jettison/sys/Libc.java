@@ -61,6 +61,7 @@ public final class Libc {
     private static final MethodHandle PTHREAD_KILL = bindPlain("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PTHREAD_SIGMASK = bindPlain("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SIGACTION = bind("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
+    private static final MethodHandle SIGTIMEDWAIT = bind("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), -1);
     private static final MethodHandle STRERROR = bindPlain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle GETPID = bindPlain("getpid", FunctionDescriptor.of(JAVA_INT));
 
@@ -345,6 +346,20 @@ public final class Libc {
         try {
             var c = capture();
             check((int) SIGACTION.invokeExact(c, signal, act, old), c, "sigaction", "signal " + signal);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sigtimedwait(2); returns the signal taken, or -EAGAIN when none was pending before the timeout. */
+    public static int sigtimedwait(MemorySegment set, MemorySegment info, MemorySegment timeout) {
+        try {
+            var c = capture();
+            int r = (int) SIGTIMEDWAIT.invokeExact(c, set, info, timeout);
+            if (r >= 0) return r;
+            int e = errno(c);
+            if (e == Errno.EAGAIN || e == Errno.EINTR) return -e;
+            throw new SysException("sigtimedwait", "", e);
         } catch (Throwable t) {
             throw rethrow(t);
         }

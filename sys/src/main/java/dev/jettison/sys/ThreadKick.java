@@ -94,6 +94,23 @@ public final class ThreadKick {
         set.set(JAVA_LONG, 0, word | (1L << (signal - 1)));
     }
 
+    /**
+     * Takes a pending kick off the current thread without running the handler. KVM returns
+     * EINTR with the signal still pending (it restores the blocking mask before the signal can
+     * be delivered), so without this every later KVM_RUN would return EINTR at once.
+     */
+    public static int consumePending() {
+        try (var arena = Arena.ofConfined()) {
+            var set = arena.allocate(SIGSET_BYTES, 8);
+            setBit(set, SIGNAL);
+            var info = arena.allocate(128, 8);
+            var zero = arena.allocate(16, 8);
+            int drained = 0;
+            while (Libc.sigtimedwait(set, info, zero) == SIGNAL) drained++; // real-time signals queue
+            return drained;
+        }
+    }
+
     /** Interrupts the thread's current (or next) interruptible call. */
     public void kick() {
         Libc.pthreadKill(thread, SIGNAL);

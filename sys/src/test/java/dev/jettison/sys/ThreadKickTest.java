@@ -59,4 +59,33 @@ class ThreadKickTest {
             t.join(5000);
         }
     }
+
+    /** A kick that stays pending (blocked) is drained, so the next interruptible call is not cut short. */
+    @Test
+    void pendingKickCanBeConsumedWithoutRunningTheHandler() throws Exception {
+        var result = new CompletableFuture<Integer>();
+        var drained = new CompletableFuture<int[]>();
+        try (var ev = new EventFd()) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                var kick = ThreadKick.forCurrentThread();
+                kick.kick();
+                kick.kick();
+                drained.complete(new int[] {ThreadKick.consumePending(), ThreadKick.consumePending()});
+                try (var fds = java.lang.foreign.Arena.ofConfined()) {
+                    var pollfd = fds.allocate(8, 8);
+                    pollfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, ev.fd().get());
+                    pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+                    ev.signal();
+                    ThreadKick.unblockCurrent(true);
+                    int r = Libc.poll(pollfd, 1, 1000);
+                    ThreadKick.unblockCurrent(false);
+                    result.complete(r);
+                }
+            });
+            assertEquals(1, result.get(5, TimeUnit.SECONDS), "poll must see the eventfd, not a stale kick");
+            assertEquals(2, drained.get()[0], "both queued kicks are taken off");
+            assertEquals(0, drained.get()[1], "nothing is left pending");
+            t.join(5000);
+        }
+    }
 }

@@ -1,0 +1,280 @@
+package dev.jettison.vmm;
+
+import dev.jettison.sys.ThreadKick;
+import dev.jettison.sys.kvm.KvmRun;
+import dev.jettison.sys.kvm.KvmStructs;
+import dev.jettison.vmm.devices.IoBus;
+import dev.jettison.vmm.kvm.KvmVcpu;
+import dev.jettison.vmm.kvm.MmioBus;
+import dev.jettison.vmm.kvm.PageWalk;
+import dev.jettison.vmm.memory.GuestMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * Runs the vCPUs, each on its own platform thread (KVM_RUN blocks in the kernel), and pauses,
+ * resumes and stops them from any other thread. A pause kicks every vCPU out of KVM_RUN with a
+ * signal and returns only once all of them are parked, so the caller may then read or change
+ * vCPU state and guest memory consistently.
+ */
+public final class VcpuSet {
+    private static final Logger LOG = LoggerFactory.getLogger(VcpuSet.class);
+
+    private enum Request { RUN, PAUSE, STOP }
+
+    private final List<KvmVcpu> vcpus;
+    private final IoBus io;
+    private final MmioBus mmio;
+    private final GuestMemory memory;
+    private final ThreadKick[] kicks;
+    private final Thread[] threads;
+    private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
+    private Request request = Request.RUN;
+    private int parked;
+    private int running;
+
+    public VcpuSet(List<KvmVcpu> vcpus, IoBus io, MmioBus mmio, GuestMemory memory) {
+        this.vcpus = List.copyOf(vcpus);
+        this.io = io;
+        this.mmio = mmio;
+        this.memory = memory;
+        this.kicks = new ThreadKick[vcpus.size()];
+        this.threads = new Thread[vcpus.size()];
+    }
+
+    /** Starts every vCPU thread, optionally held paused (a restored VM that the caller resumes later). */
+    public synchronized void start(boolean paused) {
+        if (paused) request = Request.PAUSE;
+        for (int i = 0; i < vcpus.size(); i++) {
+            int index = i;
+            threads[i] = Thread.ofPlatform().name("vcpu-" + i).daemon(true).start(() -> loop(index));
+        }
+        running = vcpus.size();
+        try {
+            while (anyKickMissing()) wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean anyKickMissing() {
+        for (var k : kicks) if (k == null) return true;
+        return false;
+    }
+
+    public CompletableFuture<VmExit> exit() { return exit; }
+
+    /** Stops all vCPUs in KVM_RUN and waits until every one is parked. */
+    public void pause(Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            if (request == Request.STOP) return;
+            request = Request.PAUSE;
+            kickAll();
+            while (parked < running && request == Request.PAUSE) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new TimeoutException(parked + " of " + running + " vCPUs parked after " + timeout);
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TimeoutException("interrupted while pausing");
+                }
+            }
+        }
+    }
+
+    public synchronized void resume() {
+        if (request == Request.PAUSE) {
+            request = Request.RUN;
+            notifyAll();
+        }
+    }
+
+    public synchronized boolean isPaused() { return request == Request.PAUSE && parked == running; }
+
+    /** Ends the VM with {@code why} (first reason wins) and stops every vCPU. */
+    public void stop(VmExit why) {
+        exit.complete(why);
+        synchronized (this) {
+            request = Request.STOP;
+            notifyAll();
+            kickAll();
+        }
+    }
+
+    public void join(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (var t : threads) {
+            if (t != null) t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+    }
+
+    private void kickAll() {
+        for (var k : kicks) if (k != null) k.kick();
+    }
+
+    private void loop(int index) {
+        var vcpu = vcpus.get(index);
+        try {
+            var kick = ThreadKick.forCurrentThread();
+            vcpu.setSignalMask(ThreadKick.unblockedMask());
+            synchronized (this) {
+                kicks[index] = kick;
+                notifyAll();
+            }
+            while (true) {
+                synchronized (this) {
+                    if (request == Request.PAUSE) {
+                        parked++;
+                        notifyAll();
+                        while (request == Request.PAUSE) wait();
+                        parked--;
+                    }
+                    if (request == Request.STOP) break;
+                }
+                int r = vcpu.enter();
+                if (r < 0) { // kicked: take the signal off and look at the request
+                    ThreadKick.consumePending();
+                    continue;
+                }
+                VmExit result = handleExit(vcpu);
+                if (result != null) {
+                    stop(result);
+                    break;
+                }
+            }
+        } catch (Throwable t) {
+            LOG.error("vCPU {} failed", index, t);
+            stop(new VmExit.Failed("vCPU " + index + ": " + t));
+        } finally {
+            synchronized (this) {
+                running--;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Handles one exit; returns why the VM ends, or null to keep running. */
+    private VmExit handleExit(KvmVcpu vcpu) {
+        KvmRun run = vcpu.run();
+        int reason = run.exitReason();
+        switch (reason) {
+            case KvmRun.EXIT_IO -> handleIo(run);
+            case KvmRun.EXIT_MMIO -> handleMmio(run);
+            case KvmRun.EXIT_INTR, KvmRun.EXIT_IRQ_WINDOW_OPEN -> { }
+            case KvmRun.EXIT_HLT -> {
+                // Only without an in-kernel LAPIC; ours has one, so a HLT exit means nothing will wake it.
+                return new VmExit.Failed("vCPU " + vcpu.id() + " halted with no interrupt source" + where(vcpu));
+            }
+            case KvmRun.EXIT_SHUTDOWN -> {
+                return new VmExit.Reset("triple fault on vCPU " + vcpu.id() + where(vcpu));
+            }
+            case KvmRun.EXIT_SYSTEM_EVENT -> {
+                return new VmExit.Reset("system event " + run.systemEventType() + " on vCPU " + vcpu.id());
+            }
+            case KvmRun.EXIT_INTERNAL_ERROR -> {
+                return new VmExit.Failed(describeInternalError(vcpu));
+            }
+            case KvmRun.EXIT_FAIL_ENTRY -> {
+                return new VmExit.Failed("KVM could not enter the guest on vCPU " + vcpu.id()
+                        + ": hardware entry failure reason 0x" + Long.toHexString(run.failEntryReason()) + where(vcpu));
+            }
+            default -> {
+                return new VmExit.Failed("unexpected KVM exit reason " + reason + " on vCPU " + vcpu.id() + where(vcpu));
+            }
+        }
+        return null;
+    }
+
+    private void handleIo(KvmRun run) {
+        MemorySegment page = run.segment();
+        int size = run.ioSize();
+        int port = run.ioPort();
+        long off = run.ioDataOffset();
+        for (int i = 0; i < run.ioCount(); i++, off += size) {
+            if (run.ioDirection() == KvmRun.IO_OUT) {
+                int value = switch (size) {
+                    case 1 -> Byte.toUnsignedInt(page.get(JAVA_BYTE, off));
+                    case 2 -> Short.toUnsignedInt(page.get(JAVA_SHORT_UNALIGNED, off));
+                    default -> page.get(JAVA_INT_UNALIGNED, off);
+                };
+                io.write(port, size, value);
+            } else {
+                int value = io.read(port, size);
+                switch (size) {
+                    case 1 -> page.set(JAVA_BYTE, off, (byte) value);
+                    case 2 -> page.set(JAVA_SHORT_UNALIGNED, off, (short) value);
+                    default -> page.set(JAVA_INT_UNALIGNED, off, value);
+                }
+            }
+        }
+    }
+
+    private void handleMmio(KvmRun run) {
+        var page = run.segment();
+        long data = run.mmioDataOffset();
+        int len = Math.min(8, run.mmioLength());
+        if (run.mmioIsWrite()) {
+            long value = 0;
+            for (int i = 0; i < len; i++) value |= (long) Byte.toUnsignedInt(page.get(JAVA_BYTE, data + i)) << (8 * i);
+            mmio.write(run.mmioAddress(), len, value);
+        } else {
+            long value = mmio.read(run.mmioAddress(), len);
+            for (int i = 0; i < len; i++) page.set(JAVA_BYTE, data + i, (byte) (value >>> (8 * i)));
+        }
+    }
+
+    private String describeInternalError(KvmVcpu vcpu) {
+        KvmRun run = vcpu.run();
+        var sb = new StringBuilder("KVM internal error on vCPU ").append(vcpu.id());
+        int sub = run.internalSuberror();
+        sb.append(switch (sub) {
+            case 1 -> " (emulation failure: the instruction cannot be emulated by this KVM)";
+            case 2 -> " (exception while delivering an exception)";
+            case 3 -> " (event delivery failed)";
+            case 4 -> " (unexpected exit reason)";
+            default -> " (suberror " + sub + ")";
+        });
+        sb.append(where(vcpu));
+        if (sub == KvmRun.INTERNAL_ERROR_EMULATION
+                && (run.emulationFlags() & KvmRun.EMULATION_FLAG_INSTRUCTION_BYTES) != 0) {
+            sb.append(", instruction bytes ").append(HexFormat.ofDelimiter(" ").formatHex(run.emulationInstructionBytes()));
+        }
+        return sb.toString();
+    }
+
+    /** ", RIP 0x…, CPL n, bytes at RIP: …" from the vCPU's registers and guest memory. */
+    private String where(KvmVcpu vcpu) {
+        try {
+            var regs = MemorySegment.ofArray(vcpu.regs());
+            var sregs = MemorySegment.ofArray(vcpu.sregs());
+            long rip = regs.get(JAVA_LONG_UNALIGNED, KvmStructs.Reg.RIP.offset());
+            int cpl = KvmStructs.segmentSelector(sregs, KvmStructs.Seg.CS) & 3;
+            long cr3 = sregs.get(JAVA_LONG_UNALIGNED, KvmStructs.SREGS_CR3);
+            long cr0 = sregs.get(JAVA_LONG_UNALIGNED, KvmStructs.SREGS_CR0);
+            var sb = new StringBuilder(", RIP 0x").append(Long.toHexString(rip)).append(", CPL ").append(cpl);
+            long phys = (cr0 & (1L << 31)) != 0 ? PageWalk.translate(memory, cr3, rip) : rip;
+            if (phys >= 0) {
+                int n = (int) Math.min(15, 4096 - (phys & 0xFFF));
+                byte[] bytes = memory.read(phys, n);
+                sb.append(", bytes at RIP ").append(HexFormat.ofDelimiter(" ").formatHex(bytes));
+            }
+            return sb.toString();
+        } catch (RuntimeException e) {
+            return " (registers unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.jettison.vmm.kvm;
+
+import dev.jettison.sys.Errno;
+import dev.jettison.sys.Fd;
+import dev.jettison.sys.Libc;
+import dev.jettison.sys.MappedRegion;
+import dev.jettison.sys.kvm.KvmIoctl;
+import dev.jettison.sys.kvm.KvmRun;
+import dev.jettison.sys.kvm.KvmStructs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/** One vCPU file descriptor and its shared kvm_run page. */
+public final class KvmVcpu implements AutoCloseable {
+    private static final long FPU_SIZE = 416;
+    private static final long SET_FPU = 0x41A0AE8DL;
+
+    private final int id;
+    private final Fd fd;
+    private final MappedRegion runRegion;
+    private final KvmRun run;
+
+    KvmVcpu(int id, Fd fd, MappedRegion runRegion) {
+        this.id = id;
+        this.fd = fd;
+        this.runRegion = runRegion;
+        this.run = new KvmRun(runRegion.segment());
+    }
+
+    public int id() { return id; }
+
+    public KvmRun run() { return run; }
+
+    /** KVM_RUN; returns 0, or -EINTR when a kick (signal) ended it. */
+    public int enter() {
+        return Libc.ioctlOrErrno(fd.get(), KvmIoctl.RUN, 0L, "KVM_RUN on vCPU " + id, Errno.EINTR, Errno.EAGAIN);
+    }
+
+    /** Sets the signal mask in force while this vCPU is inside KVM_RUN (kernel sigset, 8 bytes). */
+    public void setSignalMask(long mask) {
+        try (var arena = Arena.ofConfined()) {
+            var m = arena.allocate(12, 4);
+            m.set(JAVA_INT, 0, 8);
+            m.set(JAVA_INT, 4, (int) mask);
+            m.set(JAVA_INT, 8, (int) (mask >>> 32));
+            Libc.ioctl(fd.get(), KvmIoctl.SET_SIGNAL_MASK, m, "KVM_SET_SIGNAL_MASK");
+        }
+    }
+
+    public void setCpuid(Cpuid cpuid) {
+        try (var arena = Arena.ofConfined()) {
+            Libc.ioctl(fd.get(), KvmIoctl.SET_CPUID2, cpuid.toNative(arena), "KVM_SET_CPUID2 on vCPU " + id);
+        }
+    }
+
+    /** Reads a state blob of {@code size} bytes with a GET ioctl. */
+    public byte[] get(long request, long size, String name) {
+        try (var arena = Arena.ofConfined()) {
+            var buf = arena.allocate(size, 8);
+            Libc.ioctl(fd.get(), request, buf, name + " on vCPU " + id);
+            return buf.toArray(JAVA_BYTE);
+        }
+    }
+
+    public void set(long request, byte[] state, String name) {
+        try (var arena = Arena.ofConfined()) {
+            Libc.ioctl(fd.get(), request, arena.allocateFrom(JAVA_BYTE, state), name + " on vCPU " + id);
+        }
+    }
+
+    public byte[] regs() { return get(KvmIoctl.GET_REGS, KvmStructs.REGS_SIZE, "KVM_GET_REGS"); }
+
+    public void setRegs(byte[] regs) { set(KvmIoctl.SET_REGS, regs, "KVM_SET_REGS"); }
+
+    public byte[] sregs() { return get(KvmIoctl.GET_SREGS, KvmStructs.SREGS_SIZE, "KVM_GET_SREGS"); }
+
+    public void setSregs(byte[] sregs) { set(KvmIoctl.SET_SREGS, sregs, "KVM_SET_SREGS"); }
+
+    public long reg(byte[] regs, KvmStructs.Reg r) {
+        return MemorySegment.ofArray(regs).get(JAVA_LONG.withByteAlignment(1), r.offset());
+    }
+
+    /** The x87/SSE control words a freshly reset CPU has (fcw 0x37f, mxcsr 0x1f80), as Linux expects at entry. */
+    public void initFpu() {
+        try (var arena = Arena.ofConfined()) {
+            var fpu = arena.allocate(FPU_SIZE, 8);
+            fpu.set(JAVA_SHORT, 128, (short) 0x37f);
+            fpu.set(JAVA_INT, 408, 0x1f80);
+            Libc.ioctl(fd.get(), SET_FPU, fpu, "KVM_SET_FPU on vCPU " + id);
+        }
+    }
+
+    /** Reads the MSRs with the given indices; returns their values in the same order. */
+    public long[] msrs(int[] indices) {
+        try (var arena = Arena.ofConfined()) {
+            var buf = arena.allocate(8 + KvmStructs.MSR_ENTRY_SIZE * indices.length, 8);
+            buf.set(JAVA_INT, 0, indices.length);
+            for (int i = 0; i < indices.length; i++) buf.set(JAVA_INT, 8 + KvmStructs.MSR_ENTRY_SIZE * i, indices[i]);
+            int n = Libc.ioctl(fd.get(), KvmIoctl.GET_MSRS, buf, "KVM_GET_MSRS on vCPU " + id);
+            if (n != indices.length) {
+                throw new IllegalStateException("KVM_GET_MSRS read " + n + " of " + indices.length
+                        + " MSRs; first unreadable: 0x" + Integer.toHexString(indices[n]));
+            }
+            long[] out = new long[indices.length];
+            for (int i = 0; i < indices.length; i++) out[i] = buf.get(JAVA_LONG, 8 + KvmStructs.MSR_ENTRY_SIZE * i + 8);
+            return out;
+        }
+    }
+
+    public void setMsrs(int[] indices, long[] values) {
+        try (var arena = Arena.ofConfined()) {
+            var buf = arena.allocate(8 + KvmStructs.MSR_ENTRY_SIZE * indices.length, 8);
+            buf.set(JAVA_INT, 0, indices.length);
+            for (int i = 0; i < indices.length; i++) {
+                buf.set(JAVA_INT, 8 + KvmStructs.MSR_ENTRY_SIZE * i, indices[i]);
+                buf.set(JAVA_LONG, 8 + KvmStructs.MSR_ENTRY_SIZE * i + 8, values[i]);
+            }
+            int n = Libc.ioctl(fd.get(), KvmIoctl.SET_MSRS, buf, "KVM_SET_MSRS on vCPU " + id);
+            if (n != indices.length) {
+                throw new IllegalStateException("KVM_SET_MSRS wrote " + n + " of " + indices.length
+                        + " MSRs; first refused: 0x" + Integer.toHexString(indices[n]));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        runRegion.close();
+        fd.close();
+    }
+}
