@@ -1,0 +1,26 @@
+package dev.jettison.cli;
+
+import dev.jettison.cli.vm.VmCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jettison} command: one subcommand per job of the system (DESIGN.md). */
+@Command(name = "jettison", mixinStandardHelpOptions = true, version = "jettison 0.1.0",
+        description = "Partial VM migration for idle desktops (EuroSys'12 Jettison) on KVM.",
+        subcommands = {VmCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        var cl = new CommandLine(new Main());
+        SubcommandRegistry.registerOptional(cl);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("jettison: " + ex.getMessage());
+            if (Boolean.getBoolean("jettison.debug")) ex.printStackTrace(cmd.getErr());
+            return 2;
+        });
+        return cl;
+    }
+}
