@@ -151,7 +151,9 @@ public final class RemoteFaultGenerator {
         }
 
         private double clusterGap() {
-            return Math.min(cal.clusterGapMaxSeconds(), cal.clusterGapMinSeconds() + Distributions.exponential(rng, cal.clusterGapMeanExtraSeconds()));
+            // Mostly just over a second; a minority a few seconds, which is what makes waiting ~6 s pay (Figure 4).
+            double extra = rng.nextDouble() < cal.longGapShare() ? cal.longGapMeanExtraSeconds() : cal.clusterGapMeanExtraSeconds();
+            return Math.min(cal.clusterGapMaxSeconds(), cal.clusterGapMinSeconds() + Distributions.exponential(rng, extra));
         }
 
         private double cluster(double t, long pages) {
