@@ -127,7 +127,7 @@ uint32_t net_stats_format(char *buf, uint32_t cap)
 		F(tcp_active, 1), F(tcp_resets_tx, 0), F(tcp_resets_rx, 0),
 		F(tcp_bytes_rx, 0), F(tcp_bytes_echoed, 1),
 		F(tcp_retransmits, 1), F(tcp_fast_retransmits, 0),
-		F(tcp_persist_probes, 0), F(time_jumps, 0),
+		F(tcp_persist_probes, 0), F(tcp_ooo_queued, 0), F(time_jumps, 0),
 		F(drop_eth_short, 0), F(drop_eth_not_us, 0), F(drop_eth_type, 0),
 		F(drop_arp_bad, 0), F(drop_arp_unresolved, 0),
 		F(drop_ip_bad, 0), F(drop_ip_csum, 0), F(drop_ip_frag, 0),

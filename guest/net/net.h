@@ -71,6 +71,7 @@ struct net_stats {
 	uint64_t tcp_resets_tx, tcp_resets_rx;
 	uint64_t tcp_bytes_rx, tcp_bytes_echoed;   /* echoed = acknowledged by the peer */
 	uint64_t tcp_retransmits, tcp_fast_retransmits, tcp_persist_probes;
+	uint64_t tcp_ooo_queued;                   /* kept beyond a hole */
 	uint64_t time_jumps;
 	/* drops, by reason */
 	uint64_t drop_eth_short, drop_eth_not_us, drop_eth_type;

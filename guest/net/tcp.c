@@ -7,10 +7,12 @@
  * window we offer is exactly the buffer's free space, and space comes back
  * only when the peer acknowledges our echo of it.
  *
- * Deliberately simple: in-order receive only (out-of-order segments are
- * dropped and we send a duplicate ACK, the peer retransmits), no SACK,
- * timestamps or window scaling (so we never offer more than 64 KiB), no
- * urgent data, no keepalive. Every data segment is ACKed at once (no delayed
+ * Out-of-order data is kept (up to OOO_RANGES holes) directly in the ring at
+ * its final place: without SACK, a peer recovering from a loss (e.g. after a
+ * VM pause) mixes retransmissions with new data, and dropping the new data
+ * costs one of its backed-off RTOs per hole. Deliberately left out: SACK,
+ * timestamps, window scaling (so we never offer more than 64 KiB), urgent
+ * data, keepalive. Every data segment is ACKed at once (no delayed
  * ACK); echo data normally carries that ACK.
  */
 #include "net_internal.h"
@@ -22,6 +24,7 @@
 #define NET_TCP_BUF     16384   /* power of two, at most 65535 */
 #endif
 #define BUF_MASK        (NET_TCP_BUF - 1)
+#define OOO_RANGES      4
 
 #define MSS_MAX         (NET_MTU - IP_HLEN - 20)       /* 1460 */
 #define MSS_DEFAULT     536     /* RFC 9293 3.7.1: peer sent no MSS option */
@@ -69,6 +72,15 @@ struct tcp_conn {
 	uint64_t rtt_start;
 	uint64_t rtx_at, persist_at, tw_at;     /* 0 = not armed */
 	uint32_t persist_ivl;
+
+	/* Received beyond a hole, as [start, end) sequence ranges. They sit in
+	 * the ring where they will be once in order: head + len - rcv_nxt is
+	 * invariant (acks move head and len together, appends len and
+	 * rcv_nxt), so the ring index of sequence s never changes. */
+	uint8_t  n_ooo;
+	uint8_t  ooo_fin;       /* a FIN seen at ooo_fin_seq */
+	uint32_t ooo_fin_seq;
+	uint32_t ooo_start[OOO_RANGES], ooo_end[OOO_RANGES];
 
 	uint32_t head, len;     /* ring: byte at snd_una, bytes from snd_una */
 	uint8_t  buf[NET_TCP_BUF];
@@ -491,6 +503,95 @@ static int ack_advance(struct tcp_conn *c, uint32_t ack)
 	return 1;
 }
 
+/* Copy into the ring at the place of sequence seq (>= rcv_nxt, in window). */
+static void ring_put(struct tcp_conn *c, uint32_t seq, const uint8_t *data,
+		     uint32_t n)
+{
+	uint32_t pos = (c->head + c->len + (seq - c->rcv_nxt)) & BUF_MASK;
+	uint32_t first = min32(n, NET_TCP_BUF - pos);
+
+	net_memcpy(c->buf + pos, data, first);
+	net_memcpy(c->buf, data + first, n - first);
+}
+
+/* Keep an out-of-order segment (seq > rcv_nxt) as far as the free space
+ * reaches; ranges are kept sorted and disjoint. */
+static void ooo_store(struct tcp_conn *c, uint32_t seq, const uint8_t *data,
+		      uint32_t dlen, int fin)
+{
+	uint32_t room = NET_TCP_BUF - c->len;
+	uint32_t off = seq - c->rcv_nxt, end, dseq = seq;
+	int i, j;
+
+	if (off >= room || (!dlen && !fin)) {
+		net_st.drop_tcp_ooo++;
+		return;
+	}
+	if (dlen > room - off) {
+		dlen = room - off;
+		fin = 0;
+	}
+	end = seq + dlen;
+	/* merge with every range it touches */
+	for (i = 0; i < c->n_ooo;) {
+		if (seq_gt(seq, c->ooo_end[i]) || seq_gt(c->ooo_start[i], end)) {
+			i++;
+			continue;
+		}
+		if (seq_lt(c->ooo_start[i], seq))
+			seq = c->ooo_start[i];
+		if (seq_gt(c->ooo_end[i], end))
+			end = c->ooo_end[i];
+		for (j = i + 1; j < c->n_ooo; j++) {
+			c->ooo_start[j - 1] = c->ooo_start[j];
+			c->ooo_end[j - 1] = c->ooo_end[j];
+		}
+		c->n_ooo--;
+	}
+	if (c->n_ooo == OOO_RANGES) {
+		net_st.drop_tcp_ooo++;  /* too fragmented; the peer resends */
+		return;
+	}
+	for (i = c->n_ooo; i > 0 && seq_gt(c->ooo_start[i - 1], seq); i--) {
+		c->ooo_start[i] = c->ooo_start[i - 1];
+		c->ooo_end[i] = c->ooo_end[i - 1];
+	}
+	c->ooo_start[i] = seq;
+	c->ooo_end[i] = end;
+	c->n_ooo++;
+	ring_put(c, dseq, data, dlen);
+	if (fin) {
+		c->ooo_fin = 1;
+		c->ooo_fin_seq = end;
+	}
+	net_st.tcp_ooo_queued++;
+}
+
+/* After in-order data: take over every range that now starts at rcv_nxt.
+ * Returns 1 if a FIN queued out of order is now in order. */
+static int ooo_drain(struct tcp_conn *c)
+{
+	while (c->n_ooo && seq_leq(c->ooo_start[0], c->rcv_nxt)) {
+		if (seq_gt(c->ooo_end[0], c->rcv_nxt)) {
+			uint32_t n = c->ooo_end[0] - c->rcv_nxt;
+
+			c->len += n;
+			c->rcv_nxt += n;
+			net_st.tcp_bytes_rx += n;
+		}
+		for (int j = 1; j < c->n_ooo; j++) {
+			c->ooo_start[j - 1] = c->ooo_start[j];
+			c->ooo_end[j - 1] = c->ooo_end[j];
+		}
+		c->n_ooo--;
+	}
+	if (c->ooo_fin && c->rcv_nxt == c->ooo_fin_seq && !c->n_ooo) {
+		c->ooo_fin = 0;
+		return 1;
+	}
+	return 0;
+}
+
 static void segment_arrives(struct tcp_conn *c, const uint8_t *th, uint32_t hlen,
 			    uint32_t dlen)
 {
@@ -593,8 +694,11 @@ static void segment_arrives(struct tcp_conn *c, const uint8_t *th, uint32_t hlen
 		return;
 	}
 	if (seq_gt(seq, c->rcv_nxt)) {
-		/* a hole: drop, the duplicate ACK asks for what is missing */
-		net_st.drop_tcp_ooo++;
+		/* a hole: keep what fits, the duplicate ACK asks for the rest */
+		if (c->state == ESTABLISHED)
+			ooo_store(c, seq, data, dlen, (flags & TH_FIN) != 0);
+		else
+			net_st.drop_tcp_ooo++;
 		c->ack_now = 1;
 		return;
 	}
@@ -612,18 +716,16 @@ static void segment_arrives(struct tcp_conn *c, const uint8_t *th, uint32_t hlen
 		}
 		n = dlen;
 		if (c->state == ESTABLISHED) {
-			uint32_t pos = (c->head + c->len) & BUF_MASK, first;
-
 			n = min32(n, NET_TCP_BUF - c->len);
-			first = min32(n, NET_TCP_BUF - pos);
-			net_memcpy(c->buf + pos, data, first);
-			net_memcpy(c->buf, data + first, n - first);
+			ring_put(c, c->rcv_nxt, data, n);
 			c->len += n;
 			net_st.tcp_bytes_rx += n;
 		}
 		/* after our own close the data is acked and dropped */
 		c->rcv_nxt += n;
 		c->ack_now = 1;
+		if (n == dlen && c->state == ESTABLISHED && ooo_drain(c))
+			fin = 1;
 		if (fin && n == dlen) {
 			c->rcv_nxt++;
 			if (c->state == ESTABLISHED) {

@@ -202,11 +202,11 @@ static void test_tcp(void)
 	CHECK(memcmp(t + 20, "hello", 5) == 0);
 	cseq += 5;
 
-	/* a hole: dropped, duplicate ACK */
+	/* beyond a hole: kept, duplicate ACK */
 	nsent = 0;
 	send_tcp(40001, 7, cseq + 100, iss + 1, 0x18, "later");
 	t = last_tcp();
-	CHECK(nsent == 1 && get32(t + 8) == cseq && net_st.drop_tcp_ooo == 1);
+	CHECK(nsent == 1 && get32(t + 8) == cseq && net_st.tcp_ooo_queued == 1);
 
 	/* our echo unacked: RTO retransmits it, with backoff */
 	nsent = 0;
@@ -257,6 +257,38 @@ static void test_tcp(void)
 	CHECK(net_st.tcp_aborted == 1);
 }
 
+static void test_reassembly(void)
+{
+	uint32_t iss, c0 = 7000;
+	const uint8_t *t;
+	char echo[64] = { 0 };
+	uint32_t got = 0;
+
+	send_tcp(40003, 7, c0 - 1, 0, 0x02, 0);
+	iss = get32(last_tcp() + 4);
+	send_tcp(40003, 7, c0, iss + 1, 0x10, 0);
+	nsent = 0;
+	send_tcp(40003, 7, c0 + 4, iss + 1, 0x10, "BBBB");
+	send_tcp(40003, 7, c0 + 12, iss + 1, 0x11, "DDDD");     /* with FIN */
+	send_tcp(40003, 7, c0 + 8, iss + 1, 0x10, "CCCC");
+	send_tcp(40003, 7, c0 + 5, iss + 1, 0x10, "BBB");       /* overlap */
+	CHECK(nsent == 4);
+	for (int i = 0; i < 4; i++)     /* all duplicate ACKs, nothing echoed */
+		CHECK(get32(sent[i] + 34 + 8) == c0 && get16(sent[i] + 16) == 40);
+	nsent = 0;
+	send_tcp(40003, 7, c0, iss + 1, 0x10, "AAAA");          /* fills the hole */
+	for (int i = 0; i < nsent; i++) {
+		t = sent[i] + 34;
+		memcpy(echo + got, t + 20, get16(sent[i] + 16) - 40);
+		got += get16(sent[i] + 16) - 40;
+	}
+	t = last_tcp();
+	CHECK(strcmp(echo, "AAAABBBBCCCCDDDD") == 0);
+	CHECK(get32(t + 8) == c0 + 17 && (t[13] & 0x01));      /* FIN taken, FIN sent */
+	send_tcp(40003, 7, c0 + 17, iss + 18, 0x10, 0);
+	CHECK(net_st.tcp_active == 0);
+}
+
 int main(void)
 {
 	struct net_config c;
@@ -273,6 +305,7 @@ int main(void)
 	learn_peer();
 	test_ip_icmp();
 	test_tcp();
+	test_reassembly();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
