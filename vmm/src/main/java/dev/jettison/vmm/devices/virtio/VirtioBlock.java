@@ -87,7 +87,7 @@ public final class VirtioBlock implements VirtioDevice {
     /** Serves one request; returns the bytes written to the guest, or -1 if the chain was malformed. */
     private long serve(Chain chain) {
         if (chain.readableBytes() < HEADER_BYTES || chain.writableBytes() < 1) {
-            brokenChain(chain, "request has " + chain.readableBytes() + " readable and " + chain.writableBytes()
+            brokenChain(chain, "request at head " + chain.head() + " has " + chain.readableBytes() + " readable and " + chain.writableBytes()
                     + " writable bytes; needs a 16-byte header and a status byte");
             return -1;
         }
@@ -179,7 +179,6 @@ public final class VirtioBlock implements VirtioDevice {
     }
 
     private void brokenChain(Chain chain, String why) {
-        LOG.warn("virtio-blk {}: malformed request at head {}: {}", backend, chain.head(), why);
         // Reusing the queue's own breaking keeps one place that stops a queue and flags the device.
         context.queue(0).markBroken(why);
     }
