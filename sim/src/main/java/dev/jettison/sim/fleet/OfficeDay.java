@@ -1,0 +1,184 @@
+package dev.jettison.sim.fleet;
+
+import dev.jettison.core.consolidation.WorkingSet;
+import dev.jettison.core.energy.PowerProfile;
+import dev.jettison.sim.gen.MigrationSizes;
+import dev.jettison.sim.gen.Seeds;
+import dev.jettison.sim.trace.ActivityDay;
+import java.util.SplittableRandom;
+
+/**
+ * One day of one office: its desktops, their idle periods, one shared link, event by event. Every VM
+ * starts the day at home; the day ends at midnight with whatever is in flight cut there.
+ */
+final class OfficeDay {
+    private static final double DAY = ActivityDay.SECONDS_PER_DAY;
+
+    private final FleetConfig cfg;
+    private final Scheme scheme;
+    private final int first;
+    private final int n;
+    private final int day;
+    private final ActivityDay[] days;
+    private final SharedLink link;
+    private final EventHeap events;
+    private final OfficeTotals out = new OfficeTotals();
+    private final PowerProfile p;
+
+    // Per-desktop state, in arrays: this runs for 100,000 desktops.
+    private final DesktopState[] state;
+    private final double[] since;
+    private final int[] period;       // index of the idle period the cursor is on
+    private final boolean[] timedOut; // the cursor's idle period has passed the timeout
+    private final SharedLink.Transfer[] transfer;
+    private final int[] moves;        // consolidations so far, to seed each round trip's sizes
+
+    OfficeDay(FleetConfig cfg, Scheme scheme, ActivitySource source, int first, int n, int day) {
+        this.cfg = cfg;
+        this.scheme = scheme;
+        this.first = first;
+        this.n = n;
+        this.day = day;
+        this.p = cfg.profile();
+        this.days = new ActivityDay[n];
+        for (int i = 0; i < n; i++) days[i] = source.day(first + i, day, cfg.kind());
+        this.link = new SharedLink(cfg.linkBitsPerSecond());
+        this.events = new EventHeap(n);
+        this.state = new DesktopState[n];
+        this.since = new double[n];
+        this.period = new int[n];
+        this.timedOut = new boolean[n];
+        this.transfer = new SharedLink.Transfer[n];
+        this.moves = new int[n];
+        java.util.Arrays.fill(state, DesktopState.HOME);
+    }
+
+    OfficeTotals run() {
+        for (int d = 0; d < n; d++) schedule(d);
+        int sample = 0;
+        while (true) {
+            double te = events.peekKey();
+            double tl = link.nextCompletion();
+            double t = Math.min(te, tl);
+            // VMs on the server, sampled on the minute, for the server count.
+            while (sample < out.vmsOnServer.length && sample * (double) OfficeTotals.SAMPLE_SECONDS <= Math.min(t, DAY)) {
+                out.vmsOnServer[sample++] = onServer;
+            }
+            if (t >= DAY) break;
+            if (tl <= te) transferDone(tl, link.complete(tl));
+            else desktopEvent(events.peek(), te);
+        }
+        for (int d = 0; d < n; d++) leave(d, DAY);
+        out.linkBusySeconds = link.busySeconds();
+        out.bytes = link.deliveredBytes();
+        return out;
+    }
+
+    private int onServer;
+
+    /** The desktop's next event: the timeout of its current long-enough idle period, or its end. */
+    private void schedule(int d) {
+        ActivityDay a = days[d];
+        int runs = a.runCount();
+        while (true) {
+            int i = period[d];
+            double start = i == 0 ? 0 : a.runEnd(i - 1) * (double) ActivityDay.SLOT_SECONDS;
+            if (i > 0 && a.runEnd(i - 1) >= ActivityDay.SLOTS_PER_DAY) {
+                events.set(d, Double.POSITIVE_INFINITY);
+                return;
+            }
+            double end = i < runs ? a.runStart(i) * (double) ActivityDay.SLOT_SECONDS : DAY;
+            if (end - start <= cfg.idleTimeoutSeconds() || (i == 0 && end == 0)) {
+                if (i >= runs) {
+                    events.set(d, Double.POSITIVE_INFINITY);
+                    return;
+                }
+                period[d]++;
+                continue;
+            }
+            events.set(d, timedOut[d] ? (end >= DAY ? Double.POSITIVE_INFINITY : end) : start + cfg.idleTimeoutSeconds());
+            return;
+        }
+    }
+
+    private void desktopEvent(int d, double t) {
+        if (!timedOut[d]) {
+            timedOut[d] = true;
+            if (state[d] == DesktopState.HOME) consolidate(d, t);
+            schedule(d);
+            return;
+        }
+        // The user is back.
+        switch (state[d]) {
+            case CONSOLIDATING -> {
+                link.cancel(t, transfer[d]);
+                out.aborted++;
+                enter(d, DesktopState.HOME, t);
+            }
+            case AWAY -> reintegrate(d, t);
+            default -> { }
+        }
+        timedOut[d] = false;
+        period[d]++;
+        schedule(d);
+    }
+
+    private void consolidate(int d, double t) {
+        moves[d]++;
+        MigrationSizes sizes = sizes(d);
+        double mib = scheme instanceof Scheme.Full f ? f.vmMiB() : sizes.consolidationMiB();
+        enter(d, DesktopState.CONSOLIDATING, t);
+        transfer[d] = link.start(t, d, mib * WorkingSet.MIB);
+        out.consolidations++;
+    }
+
+    private void reintegrate(int d, double t) {
+        MigrationSizes sizes = sizes(d);
+        double mib = scheme instanceof Scheme.Full f ? f.vmMiB() : sizes.reintegrationMiB();
+        enter(d, DesktopState.REINTEGRATING, t);
+        transfer[d] = link.start(t, d, mib * WorkingSet.MIB);
+    }
+
+    private void transferDone(double t, SharedLink.Transfer tr) {
+        int d = tr.owner();
+        transfer[d] = null;
+        if (state[d] == DesktopState.CONSOLIDATING) {
+            enter(d, DesktopState.AWAY, t);
+        } else {
+            double fixed = scheme instanceof Scheme.Partial part ? part.reintegrationFixedSeconds() : 0;
+            out.latency.add(t - tr.startSeconds() + fixed);
+            out.reintegrations++;
+            enter(d, DesktopState.HOME, t);
+            // The user may have gone idle again while waiting; consolidate at once if the timeout already passed.
+            if (timedOut[d]) consolidate(d, t);
+        }
+    }
+
+    /** Leaves the current state at {@code t}, accounting its time and energy, and enters {@code next}. */
+    private void enter(int d, DesktopState next, double t) {
+        leave(d, t);
+        if (next != DesktopState.HOME && state[d] == DesktopState.HOME) onServer++;
+        if (next == DesktopState.HOME && state[d] != DesktopState.HOME) onServer--;
+        state[d] = next;
+        since[d] = t;
+    }
+
+    private void leave(int d, double t) {
+        double dt = Math.max(0, t - since[d]);
+        out.stateSeconds[state[d].ordinal()] += dt;
+        switch (state[d]) {
+            case HOME -> { } // the baseline itself: powered, VM at home
+            case CONSOLIDATING, REINTEGRATING -> out.savedJoules -= (p.networkWatts() - p.idleWatts()) * dt;
+            case AWAY -> out.savedJoules += scheme instanceof Scheme.Partial part
+                    ? part.curve().savedJoules(dt, p.idleWatts())
+                    : p.idleWatts() * dt;
+        }
+        since[d] = t;
+    }
+
+    private MigrationSizes sizes(int d) {
+        // Keyed by desktop, day and round trip: independent of event order and of how desktops split into offices.
+        var rng = new SplittableRandom(Seeds.mix(cfg.seed(), first + d, day, moves[d]));
+        return MigrationSizes.draw(rng);
+    }
+}
