@@ -344,8 +344,10 @@ static struct tcp_conn *alloc_slot(void)
 		    (!tw || conns[i].tw_at < tw->tw_at))
 			tw = &conns[i];
 	}
-	if (tw)
+	if (tw) {
+		net_st.tcp_closed++;
 		conn_free(tw);
+	}
 	return tw;      /* 0: full; the SYN is dropped and the peer retries */
 }
 
@@ -771,6 +773,7 @@ void tcp_input(uint32_t src, const uint8_t *th, uint32_t len)
 	 * ends TIME_WAIT early */
 	if (c && c->state == TIME_WAIT && (flags & (TH_SYN | TH_ACK)) == TH_SYN &&
 	    seq_gt(get32(th + 4), c->rcv_nxt)) {
+		net_st.tcp_closed++;
 		conn_free(c);
 		c = 0;
 	}
@@ -831,8 +834,11 @@ void tcp_poll(void)
 		if (c->state == CLOSED)
 			continue;
 		if (c->state == TIME_WAIT) {
-			if (net_time >= c->tw_at)
+			if (net_time >= c->tw_at) {
+				net_st.tcp_closed++;
+				conn_log(c, "closed (TIME_WAIT over)");
 				conn_free(c);
+			}
 			continue;
 		}
 		if (c->rtx_at && net_time >= c->rtx_at) {

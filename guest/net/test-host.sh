@@ -51,18 +51,31 @@ ip -n "$NS" link set tap0 up
 # keep the peer quiet: no IPv6 chatter on the tap
 ip netns exec "$NS" sysctl -q -w net.ipv6.conf.tap0.disable_ipv6=1 || true
 
-ip netns exec "$NS" "$BUILD/net-harness" --tap tap0 "net.ip=$GUEST_IP/24" \
-	"net.echo_port=$PORT" >"$LOG.out" 2>"$LOG" &
-HPID=$!
-for _ in $(seq 50); do
-	grep -q "harness: attached" "$LOG" 2>/dev/null && break
-	sleep 0.1
-done
-sleep 0.3
+start_harness() {   # extra harness options...
+	: >"$LOG"
+	ip netns exec "$NS" "$BUILD/net-harness" --tap tap0 "net.ip=$GUEST_IP/24" \
+		"net.echo_port=$PORT" "$@" >"$LOG.out" 2>"$LOG" &
+	HPID=$!
+	for _ in $(seq 50); do
+		grep -q "harness: attached" "$LOG" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.3
+}
+stop_harness() {
+	sleep 1                         # let the last FIN/ACK exchanges finish
+	kill -TERM "$HPID"
+	wait "$HPID" || true
+	HPID=
+	stats=$(grep '^stats:' "$LOG.out" || true)
+}
+# value of one counter in the last stats line (absent = 0)
+get() { local v; v=$(sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<" ${stats#stats: }"); echo "${v:-0}"; }
 
 pass=0; fail=0
 result() { if [ "$1" = 0 ]; then pass=$((pass+1)); echo "PASS $2"; else fail=$((fail+1)); echo "FAIL $2"; fi; }
 
+start_harness
 echo "== ping"
 set +e
 ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 "$GUEST_IP"
@@ -73,17 +86,28 @@ ip netns exec "$NS" "$PY" "$HERE/host/tcp_tests.py" --host "$GUEST_IP" --port "$
 	--harness-pid "$HPID"
 result $? "tcp tests"
 set -e
-
-kill -TERM "$HPID"
-wait "$HPID" || true
-HPID=
+stop_harness
 echo "== harness log"
 cat "$LOG"
-stats=$(grep '^stats:' "$LOG.out" || true)
 echo "$stats"
-get() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<" ${stats#stats: }"; }
-[ "$(get tcp_aborted)" = "" ] && [ "$(get time_jumps)" -ge 2 ] && [ "$(get icmp_echo_replies)" -ge 3 ]
-result $? "stats: no aborted connection, both pauses seen as time jumps, pings answered"
+[ "$(get tcp_aborted)" = 0 ] && [ "$(get time_jumps)" -ge 2 ] &&
+	[ "$(get icmp_echo_replies)" -ge 3 ] && [ "$(get tcp_active)" = 0 ] &&
+	[ "$(get tcp_accepted)" = "$(get tcp_closed)" ]
+result $? "stats: no aborts, both pauses seen as time jumps, pings answered, all connections closed"
+
+echo "== lossy link: harness drops 5% of frames each way"
+start_harness --loss 5
+set +e
+ip netns exec "$NS" "$PY" "$HERE/host/tcp_tests.py" --host "$GUEST_IP" --port "$PORT" \
+	--harness-pid "$HPID" --lossy
+result $? "lossy tcp tests"
+set -e
+sleep 2                                 # lost FINs need a retransmission or two
+stop_harness
+echo "$stats"
+grep '^harness: lost' "$LOG.out" || true
+[ "$(get tcp_aborted)" = 0 ] && [ "$(get tcp_retransmits)" -gt 0 ] && [ "$(get tcp_active)" = 0 ]
+result $? "lossy stats: we retransmitted, nothing aborted, all connections closed"
 
 echo "net host test: $pass passed, $fail failed"
 [ "$fail" = 0 ]

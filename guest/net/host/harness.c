@@ -3,7 +3,10 @@
  * device, so the stack can be tested against a real Linux TCP/IP peer (the
  * tap's kernel side) without booting the guest kernel.
  *
- *   net-harness [--tap NAME] [net.ip=A.B.C.D/N] [net.echo_port=N] ...
+ *   net-harness [--tap NAME] [--loss PCT] [net.ip=A.B.C.D/N] [net.echo_port=N] ...
+ *
+ * --loss PCT drops that percentage of frames in each direction (a fixed
+ * pseudo-random sequence), to exercise retransmission on both sides.
  *
  * Signals: SIGTERM/SIGINT print stats and exit; SIGUSR1 = net_tcp_close_all();
  * SIGUSR2 = 3 s "blackout": frames are read and thrown away and the stack is
@@ -32,6 +35,21 @@
 static int tap_fd = -1;
 static volatile sig_atomic_t want_stop, want_close, want_blackout, want_stats;
 static uint64_t t0;
+static unsigned loss_pct;
+static uint64_t lost_rx, lost_tx;
+
+/* deterministic, so a failing lossy run can be repeated */
+static int lose_one(void)
+{
+	static uint32_t x = 2463534242u;
+
+	if (!loss_pct)
+		return 0;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x % 100 < loss_pct;
+}
 
 static uint64_t mono_ms(void)
 {
@@ -45,7 +63,13 @@ static uint64_t mono_ms(void)
 
 int net_tx(const uint8_t *frame, uint32_t len)
 {
-	ssize_t n = write(tap_fd, frame, len);
+	ssize_t n;
+
+	if (lose_one()) {
+		lost_tx++;
+		return 0;       /* lost on the wire: the stack cannot tell */
+	}
+	n = write(tap_fd, frame, len);
 
 	return n == (ssize_t)len ? 0 : -1;
 }
@@ -102,6 +126,9 @@ static void print_stats(void)
 
 	net_stats_format(buf, sizeof(buf));
 	printf("stats: %s\n", buf);
+	if (loss_pct)
+		printf("harness: lost %llu frames in, %llu out (--loss %u)\n",
+		       (unsigned long long)lost_rx, (unsigned long long)lost_tx, loss_pct);
 	fflush(stdout);
 }
 
@@ -118,8 +145,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--tap") && i + 1 < argc) {
 			tap = argv[++i];
+		} else if (!strcmp(argv[i], "--loss") && i + 1 < argc) {
+			loss_pct = (unsigned)atoi(argv[++i]);
 		} else if (net_config_parse(&cfg, argv[i]) != 1) {
-			fprintf(stderr, "usage: %s [--tap NAME] [net.KEY=VALUE]...\n"
+			fprintf(stderr, "usage: %s [--tap NAME] [--loss PCT] [net.KEY=VALUE]...\n"
 				"bad argument: %s\n", argv[0], argv[i]);
 			return 2;
 		}
@@ -171,6 +200,8 @@ int main(int argc, char **argv)
 			}
 			if (blackout_until)
 				blackout_dropped++;
+			else if (lose_one())
+				lost_rx++;
 			else
 				net_input(frame, (uint32_t)n);
 		}

@@ -195,8 +195,20 @@ def main():
     p.add_argument("--host", required=True)
     p.add_argument("--port", type=int, default=7)
     p.add_argument("--harness-pid", type=int, required=True)
+    p.add_argument("--lossy", action="store_true",
+                   help="the harness drops frames: only the echo checks, with more time")
     a = p.parse_args()
     assert a.host.startswith("10.0.2."), "test traffic stays on the test's own 10.0.2.0/24"
+
+    if a.lossy:
+        t0 = time.monotonic()
+        ok, n, gap = echo_transfer(a.host, a.port, MiB, timeout=120)
+        check("echo 1 MiB over a lossy link", ok,
+              f"{n} bytes echoed in {time.monotonic() - t0:.2f} s, longest stall {gap:.2f} s")
+        t_concurrent(a, 2, 256 * 1024)
+        passed = sum(RESULTS)
+        print(f"lossy tcp tests: {passed} passed, {len(RESULTS) - passed} failed")
+        return 0 if passed == len(RESULTS) else 1
 
     t_echo_1mib(a)
     t_concurrent(a, 2, MiB)
