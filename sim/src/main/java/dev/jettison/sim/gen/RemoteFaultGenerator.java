@@ -196,8 +196,9 @@ public final class RemoteFaultGenerator {
                     return page;
                 }
             }
-            // Crowded neighbourhood: take the first untouched page anywhere.
-            int free = touched.nextClearBit(0);
+            // Crowded neighbourhood: the next untouched page after a random one.
+            int free = touched.nextClearBit((int) rng.nextLong(cal.vmPages()));
+            if (free >= cal.vmPages()) free = touched.nextClearBit(0);
             touched.set(free);
             page = free;
             return free;

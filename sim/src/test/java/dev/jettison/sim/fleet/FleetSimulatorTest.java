@@ -1,0 +1,74 @@
+package dev.jettison.sim.fleet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jettison.core.energy.PowerProfile;
+import dev.jettison.sim.analysis.SavingsCurve;
+import dev.jettison.sim.trace.ActivityDay;
+import dev.jettison.sim.trace.DayKind;
+import org.junit.jupiter.api.Test;
+
+class FleetSimulatorTest {
+    /** A flat curve keeps these tests independent of the fault generator. */
+    private static final SavingsCurve HALF = new SavingsCurve("flat", new double[] {60, 86_400}, new double[] {0.5, 0.5});
+
+    @Test
+    void stateTimeSumsToSimulatedTime() {
+        var sim = new FleetSimulator(ActivitySource.generated(3));
+        for (Scheme s : new Scheme[] {Scheme.full(), Scheme.partial(HALF)}) {
+            var cfg = new FleetConfig(60, 2, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 25, PowerProfile.TABLE_1, 0.1058, 3);
+            var r = sim.run(cfg, s);
+            assertEquals(60 * 2 * 86_400.0, r.accountedSeconds(), 1e-3, s.name());
+        }
+    }
+
+    @Test
+    void identicalSeedsGiveIdenticalResults() {
+        var cfg = new FleetConfig(80, 1, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 30, PowerProfile.TABLE_1, 0.1058, 11);
+        var a = new FleetSimulator(ActivitySource.generated(11)).run(cfg, Scheme.partial(HALF));
+        var b = new FleetSimulator(ActivitySource.generated(11)).run(cfg, Scheme.partial(HALF));
+        assertEquals(a, b);
+        var c = new FleetSimulator(ActivitySource.generated(12)).run(cfg, Scheme.partial(HALF));
+        assertNotEquals(a.kWhSavedPerDay(), c.kWhSavedPerDay());
+    }
+
+    @Test
+    void oneDesktopFullMigrationByHand() {
+        // Active 08:00-12:00 only. Idle 00:00-08:00 and 12:00-24:00, timeout 5 min, 4 GiB each way at 1 Gbit/s.
+        int slot = ActivityDay.SLOT_SECONDS;
+        ActivitySource one = (d, day, k) -> new ActivityDay("x", day, k, new int[] {8 * 3600 / slot, 12 * 3600 / slot});
+        var cfg = new FleetConfig(1, 1, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 1, PowerProfile.TABLE_1, 0.1058, 1);
+        var r = new FleetSimulator(one).run(cfg, Scheme.full());
+        double move = 4096.0 * 1024 * 1024 * 8 / 1e9; // 34.36 s
+        assertEquals(2, r.consolidations());
+        assertEquals(1, r.reintegrations());
+        assertEquals(move, r.latencyMeanS(), 1e-6);
+        double away = (8 * 3600 - 300 - move) + (12 * 3600 - 300 - move);
+        double transfers = 3 * move;
+        double joules = 61.40 * away - (136.63 - 61.40) * transfers;
+        assertEquals(joules / 3.6e6, r.kWhSavedPerDay(), 1e-9);
+        assertEquals(away / 86_400, r.fractionAway(), 1e-9);
+    }
+
+    @Test
+    void userReturningDuringConsolidationAbortsIt() {
+        int slot = ActivityDay.SLOT_SECONDS;
+        // Idle for 5 min 20 s only: the 34 s full migration starting at 5 min cannot finish.
+        ActivitySource one = (d, day, k) -> new ActivityDay("x", day, k, new int[] {0, 3600 / slot, (3600 + 320) / slot, ActivityDay.SLOTS_PER_DAY});
+        var cfg = new FleetConfig(1, 1, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 1, PowerProfile.TABLE_1, 0.1058, 1);
+        var full = new FleetSimulator(one).run(cfg, Scheme.full());
+        assertEquals(1, full.abortedConsolidations());
+        assertTrue(full.kWhSavedPerDay() < 0, "an aborted migration only costs energy");
+        var partial = new FleetSimulator(one).run(cfg, Scheme.partial(HALF));
+        assertEquals(0, partial.abortedConsolidations());
+    }
+
+    @Test
+    void latencyHistogramQuantilesAreWithinOnePercent() {
+        var h = new LatencyHistogram();
+        for (int i = 1; i <= 1000; i++) h.add(i);
+        assertEquals(950, h.quantile(0.95), 950 * 0.011);
+        assertEquals(1000, h.max());
+        assertEquals(500.5, h.mean(), 1e-9);
+    }
+}
