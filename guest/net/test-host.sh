@@ -14,6 +14,7 @@ GUEST_IP=10.0.2.15
 PEER_IP=10.0.2.2
 PORT=7
 LOG=$BUILD/harness.log
+HARNESS=${NET_HARNESS:-$BUILD/net-harness}   # e.g. host/build/san/net-harness
 HPID=
 
 if [ "$(id -u)" != 0 ]; then
@@ -53,7 +54,7 @@ ip netns exec "$NS" sysctl -q -w net.ipv6.conf.tap0.disable_ipv6=1 || true
 
 start_harness() {   # extra harness options...
 	: >"$LOG"
-	ip netns exec "$NS" "$BUILD/net-harness" --tap tap0 "net.ip=$GUEST_IP/24" \
+	ip netns exec "$NS" "$HARNESS" --tap tap0 "net.ip=$GUEST_IP/24" \
 		"net.echo_port=$PORT" "$@" >"$LOG.out" 2>"$LOG" &
 	HPID=$!
 	for _ in $(seq 50); do
