@@ -177,11 +177,12 @@ public final class RemoteFaultGenerator {
         }
 
         private long nextPage() {
-            for (int attempt = 0; attempt < 64; attempt++) {
+            for (int attempt = 0; attempt < 256; attempt++) {
                 if (run <= 0 || page < 0) {
                     run = Distributions.geometric(rng, cal.runMeanPages());
                     page = rng.nextDouble() < cal.hotRegionShare()
-                            ? hot[rng.nextInt(hot.length)] + rng.nextLong(cal.hotRegionPages())
+                            // Aligned starts: the VM's code and data structures sit where they sat last time.
+                            ? hot[rng.nextInt(hot.length)] + (long) cal.hotRunAlignPages() * rng.nextInt(cal.hotRegionPages() / cal.hotRunAlignPages())
                             : rng.nextLong(cal.vmPages());
                 } else {
                     page += rng.nextDouble() < 0.15 ? 2 : 1;
