@@ -1,0 +1,18 @@
+/* User-mode entry: the kernel irets here at CPL3 with RSP = ustack_top. */
+	.text
+	.globl _ustart
+_ustart:
+	xorl %ebp, %ebp
+	andq $-16, %rsp
+	call umain                 /* programs/main.c; never returns */
+	ud2
+	.byte 0                    /* SYS_EXIT with whatever is in rdi */
+
+	.bss
+	.balign 16
+	.globl ustack, ustack_top
+ustack:
+	.skip 65536
+ustack_top:
+
+	.section .note.GNU-stack, "", @progbits
