@@ -116,7 +116,8 @@ public final class VirtioPciDevice implements IoDevice {
             writeDeviceConfig(offset - DEVICE_CONFIG, size, value);
             return;
         }
-        if (offset == QUEUE_NOTIFY && size == 2) {
+        // Drivers use a 16-bit write; a 32-bit one carries the same queue index, so accept it too.
+        if (offset == QUEUE_NOTIFY && size >= 2) {
             notifyQueue(value & 0xFFFF);
             return;
         }
