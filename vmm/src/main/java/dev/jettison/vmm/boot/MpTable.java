@@ -5,6 +5,7 @@ import dev.jettison.vmm.memory.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -111,7 +112,7 @@ public final class MpTable {
     /** Space-padded ASCII, the way MP tables spell names. */
     private static byte[] ascii(String s, int length) {
         byte[] out = new byte[length];
-        java.util.Arrays.fill(out, (byte) ' ');
+        Arrays.fill(out, (byte) ' ');
         byte[] src = s.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(src, 0, out, 0, Math.min(src.length, length));
         return out;

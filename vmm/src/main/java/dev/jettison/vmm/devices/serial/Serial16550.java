@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A 16550A UART (COM1 at 0x3F8, IRQ 4). Transmission is instantaneous: a byte written to THR
@@ -59,13 +61,13 @@ public final class Serial16550 implements IoDevice {
             return o instanceof State s && ier == s.ier && lcr == s.lcr && mcr == s.mcr && fcr == s.fcr
                     && scr == s.scr && divisor == s.divisor && msr == s.msr && overrun == s.overrun
                     && thrInterruptPending == s.thrInterruptPending
-                    && java.util.Arrays.equals(rxFifo, s.rxFifo) && java.util.Arrays.equals(backlog, s.backlog);
+                    && Arrays.equals(rxFifo, s.rxFifo) && Arrays.equals(backlog, s.backlog);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(ier, lcr, mcr, fcr, scr, divisor, msr, overrun, thrInterruptPending,
-                    java.util.Arrays.hashCode(rxFifo), java.util.Arrays.hashCode(backlog));
+            return Objects.hash(ier, lcr, mcr, fcr, scr, divisor, msr, overrun, thrInterruptPending,
+                    Arrays.hashCode(rxFifo), Arrays.hashCode(backlog));
         }
     }
 

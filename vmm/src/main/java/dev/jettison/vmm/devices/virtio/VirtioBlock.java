@@ -32,6 +32,8 @@ public final class VirtioBlock implements VirtioDevice {
     static final int PCI_CLASS_STORAGE_SCSI = 0x010000;
     private static final int SECTOR = BlockBackend.SECTOR_SIZE;
     private static final int MAX_REPORTS = 16;
+    /** Requests whose buffers split sectors go through a host buffer; drivers never make big ones. */
+    static final long MAX_BOUNCE = 4 << 20;
 
     private final BlockBackend backend;
     private final byte[] serial;
@@ -136,6 +138,8 @@ public final class VirtioBlock implements VirtioDevice {
                     else backend.read(at, b);
                     at += b.byteSize() / SECTOR;
                 }
+            } else if (bytes > MAX_BOUNCE) {
+                return report(S_IOERR, what + ": buffers split sectors and the request exceeds " + MAX_BOUNCE + " bytes");
             } else {
                 // Buffers split mid-sector: bounce through one contiguous buffer.
                 try (var arena = Arena.ofConfined()) {

@@ -19,6 +19,8 @@ public final class VirtioNet implements VirtioDevice {
     public static final int RX_QUEUE = 0, TX_QUEUE = 1;
     public static final int HEADER_BYTES = TapDevice.VNET_HDR_LEN;
     static final int PCI_CLASS_ETHERNET = 0x020000;
+    /** No offloads means no frame beyond 64 KiB; a longer chain is a guest bug, not a reason to allocate. */
+    static final int MAX_FRAME = 65536 + HEADER_BYTES;
 
     private final NetBackend backend;
     private final byte[] mac;
@@ -69,8 +71,8 @@ public final class VirtioNet implements VirtioDevice {
             Virtqueue q = context.queue(TX_QUEUE);
             boolean any = false;
             for (Chain chain; (chain = q.pop()) != null; ) {
-                if (chain.readableBytes() < HEADER_BYTES) {
-                    drop("transmitted chain of " + chain.readableBytes() + " bytes has no room for the header");
+                if (chain.readableBytes() < HEADER_BYTES || chain.readableBytes() > MAX_FRAME) {
+                    drop("transmitted chain of " + chain.readableBytes() + " bytes is not a header plus a frame");
                 } else {
                     backend.send(MemorySegment.ofArray(Buffers.concat(chain.readable())));
                 }
@@ -83,6 +85,16 @@ public final class VirtioNet implements VirtioDevice {
 
     /** Places one frame in the guest's next receive buffer; false when none is posted. */
     private boolean receive(MemorySegment frame) {
+        try {
+            return deliver(frame);
+        } catch (RuntimeException e) {
+            // Keep the backend's receive thread alive: one bad frame must not cut the guest off the network.
+            LOG.error("virtio-net: delivering a received frame failed; frame dropped", e);
+            return true;
+        }
+    }
+
+    private boolean deliver(MemorySegment frame) {
         if (context == null || !context.driverOk()) return false;
         Virtqueue q = context.queue(RX_QUEUE);
         Chain chain = q.pop();

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class VirtioPciDevice implements IoDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VirtioPciDevice.class);
 
+    /** Legacy PCI device ids are 0x1000 + virtio type - 1 (net 0x1000, block 0x1001). */
     public static final int VENDOR_VIRTIO = 0x1AF4, LEGACY_DEVICE_ID_BASE = 0x1000 - 1;
     public static final int BAR_SIZE = 0x100, QUEUE_SIZE = 256;
 
