@@ -13,6 +13,12 @@ import dev.jettison.vmm.devices.serial.ConsoleSink;
 import dev.jettison.vmm.devices.serial.FileConsoleSink;
 import dev.jettison.vmm.devices.serial.LineCollector;
 import dev.jettison.vmm.devices.serial.PrintStreamConsoleSink;
+import dev.jettison.vmm.devices.virtio.BlockBackend;
+import dev.jettison.vmm.devices.virtio.NetBackend;
+import dev.jettison.vmm.kvm.Cpuid;
+import dev.jettison.vmm.snapshot.MachineState;
+import dev.jettison.vmm.snapshot.PlatformState;
+import dev.jettison.vmm.snapshot.VcpuState;
 import dev.jettison.vmm.devices.virtio.FileBlockBackend;
 import dev.jettison.vmm.devices.virtio.TapNetBackend;
 import dev.jettison.vmm.devices.virtio.VirtioBlock;
@@ -50,23 +56,90 @@ public final class VirtualMachine implements AutoCloseable {
 
     private final VmConfig config;
     private final List<AutoCloseable> owned;
+    private final Kvm kvm;
     private final KvmVm vm;
     private final GuestMemory memory;
     private final MappedRegion ram;
     private final DeviceSet devices;
     private final LineCollector console;
+    private final List<KvmVcpu> vcpuList;
     private final VcpuSet vcpus;
+    private final Parts parts;
+    private Cpuid cpuid;
+    private int[] msrs;
 
-    private VirtualMachine(VmConfig config, List<AutoCloseable> owned, KvmVm vm, MappedRegion ram, GuestMemory memory,
-                           DeviceSet devices, LineCollector console, VcpuSet vcpus) {
+    private VirtualMachine(VmConfig config, List<AutoCloseable> owned, Kvm kvm, KvmVm vm, MappedRegion ram,
+                           GuestMemory memory, DeviceSet devices, LineCollector console, List<KvmVcpu> vcpuList,
+                           VcpuSet vcpus, Parts parts) {
         this.config = config;
         this.owned = owned;
+        this.kvm = kvm;
         this.vm = vm;
         this.ram = ram;
         this.memory = memory;
         this.devices = devices;
         this.console = console;
+        this.vcpuList = List.copyOf(vcpuList);
         this.vcpus = vcpus;
+        this.parts = parts;
+    }
+
+    private void setCpuid(Cpuid c) {
+        this.cpuid = c;
+        for (int i = 0; i < vcpuList.size(); i++) vcpuList.get(i).setCpuid(c.forVcpu(i, vcpuList.size()));
+    }
+
+    /** The host mapping behind all guest RAM (low and high regions back to back). */
+    public MappedRegion ram() { return ram; }
+
+    /**
+     * The descriptor of this VM; the vCPUs must be paused so that nothing moves under it.
+     */
+    public MachineState capture() {
+        if (!vcpus.isPaused()) throw new IllegalStateException("capture needs the VM paused");
+        if (msrs == null) msrs = VcpuState.readableMsrs(vcpuList.get(0), kvm.msrIndexList());
+        var states = new ArrayList<VcpuState>();
+        for (var v : vcpuList) states.add(VcpuState.capture(v, msrs));
+        return new MachineState(memory.ramBytes(), vcpuList.size(),
+                parts.disk() == null ? -1 : parts.disk().capacitySectors(), parts.mac(), cpuid, states,
+                PlatformState.capture(vm), devices.snapshot());
+    }
+
+    /** Puts a descriptor's vCPU, platform and device state into this (paused or not yet started) VM. */
+    public void applyState(MachineState state) {
+        if (state.memBytes() != memory.ramBytes() || state.cpus() != vcpuList.size()) {
+            throw new IllegalArgumentException("descriptor is for " + state.memBytes() / MemoryLayout.MIB + " MiB and "
+                    + state.cpus() + " vCPUs; this VM has " + memory.ramBytes() / MemoryLayout.MIB + " MiB and "
+                    + vcpuList.size());
+        }
+        state.platform().restore(vm);
+        for (var v : state.vcpus()) v.restore(vcpuList.get(v.id()));
+        devices.restore(state.devices());
+    }
+
+    /**
+     * Guest page frame numbers (guest-physical address / 4096) written since the last call;
+     * needs dirty logging (VMs built by {@link #restore}).
+     */
+    public long[] takeDirtyPages() {
+        if (!parts.logDirty()) throw new IllegalStateException("dirty logging is off for this VM");
+        var out = new java.util.ArrayList<Long>();
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            for (var r : memory.regions()) {
+                long pages = r.size() / 4096;
+                var bitmap = arena.allocate(((pages + 63) / 64) * 8, 8);
+                vm.dirtyLog(r.slot(), bitmap);
+                for (long w = 0; w < (pages + 63) / 64; w++) {
+                    long word = bitmap.get(java.lang.foreign.ValueLayout.JAVA_LONG, w * 8);
+                    while (word != 0) {
+                        int bit = Long.numberOfTrailingZeros(word);
+                        word &= word - 1;
+                        out.add(r.guestAddress() / 4096 + w * 64 + bit);
+                    }
+                }
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
     }
 
     public static VirtualMachine create(VmConfig config) throws IOException {
@@ -74,41 +147,91 @@ public final class VirtualMachine implements AutoCloseable {
         BzImage kernel = BzImage.load(config.kernel());
         byte[] initrd = null;
         if (config.initrd().isPresent()) initrd = readInput(config.initrd().get(), "initrd");
+        BlockBackend disk = null;
+        if (config.disk().isPresent()) {
+            Path path = config.disk().get();
+            try {
+                disk = new FileBlockBackend(path, config.diskReadOnly());
+            } catch (NoSuchFileException e) {
+                throw new IOException("disk image " + path + " does not exist");
+            } catch (IOException e) {
+                throw new IOException("cannot open disk image " + path + ": " + e.getMessage(), e);
+            }
+        }
+        NetBackend net = null;
+        byte[] mac = null;
+        if (config.tap().isPresent()) {
+            net = new TapNetBackend(TapDevice.open(config.tap().get()));
+            mac = macFor(config.tap().get());
+        }
+        var parts = new Parts(config.memBytes(), config.cpus(), disk, net, mac, config.consoleLog().orElse(null),
+                config.consoleToTerminal(), false);
+        final byte[] rd = initrd;
+        return assemble(config, parts, (kvm, vm) -> {
+            MpTable.write(vm.memory, config.cpus(), vm.devices.pciInterrupts());
+            var loaded = LinuxLoader.load(vm.memory, kernel, rd, config.cmdline());
+            LOG.debug("loaded {} (ends 0x{}), initrd at 0x{}", config.kernel(), Long.toHexString(loaded.kernelEnd()),
+                    Long.toHexString(loaded.initrdAddress()));
+            var cpuid = kvm.supportedCpuid().masked(config.cpuidMasks());
+            vm.setCpuid(cpuid);
+            BootCpuState.apply(vm.vcpuList.get(0)); // the APs wait for INIT/SIPI in the in-kernel LAPIC
+        });
+    }
+
+    /**
+     * Rebuilds a VM from a descriptor with <em>no RAM populated</em>: guest memory is a fresh
+     * MAP_NORESERVE mapping that the caller fills (userfaultfd on the consolidation server), and
+     * dirty logging is on from the start so that reintegration can send back only what the guest
+     * writes. The vCPUs are created paused; {@link #start()} runs them.
+     */
+    public static VirtualMachine restore(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
+                                         boolean logDirty) throws IOException {
+        if (state.hasDisk() && disk == null) throw new IllegalArgumentException("the descriptor has a disk but no backend was given");
+        if (state.hasDisk() && disk.capacitySectors() != state.diskSectors()) {
+            throw new IllegalArgumentException("disk backend has " + disk.capacitySectors() + " sectors, descriptor says "
+                    + state.diskSectors());
+        }
+        var config = new VmConfig(state.memBytes(), state.cpus(), Path.of("(restored)"), java.util.Optional.empty(), "",
+                java.util.Optional.empty(), false, java.util.Optional.empty(), java.util.Optional.ofNullable(consoleLog),
+                false, List.of());
+        var parts = new Parts(state.memBytes(), state.cpus(), state.hasDisk() ? disk : null,
+                state.hasNet() ? net : null, state.mac(), consoleLog, false, logDirty);
+        return assemble(config, parts, (kvm, vm) -> {
+            vm.setCpuid(state.cpuid());
+            vm.applyState(state);
+        });
+    }
+
+    private record Parts(long memBytes, int cpus, BlockBackend disk, NetBackend net, byte[] mac, Path consoleLog,
+                         boolean consoleToTerminal, boolean logDirty) {}
+
+    @FunctionalInterface
+    private interface Finisher {
+        void finish(Kvm kvm, VirtualMachine vm) throws IOException;
+    }
+
+    private static VirtualMachine assemble(VmConfig config, Parts parts, Finisher finisher) throws IOException {
         var owned = new ArrayList<AutoCloseable>();
         try {
             var virtio = new ArrayList<VirtioDevice>();
-            if (config.disk().isPresent()) {
-                Path disk = config.disk().get();
-                FileBlockBackend backend;
-                try {
-                    backend = new FileBlockBackend(disk, config.diskReadOnly());
-                } catch (NoSuchFileException e) {
-                    throw new IOException("disk image " + disk + " does not exist");
-                } catch (IOException e) {
-                    throw new IOException("cannot open disk image " + disk + ": " + e.getMessage(), e);
-                }
-                virtio.add(new VirtioBlock(backend, "jettison-" + disk.getFileName()));
-            }
-            if (config.tap().isPresent()) {
-                var tap = TapDevice.open(config.tap().get());
-                virtio.add(new VirtioNet(new TapNetBackend(tap), macFor(config.tap().get())));
-            }
+            if (parts.disk() != null) virtio.add(new VirtioBlock(parts.disk(), "jettison-disk"));
+            if (parts.net() != null) virtio.add(new VirtioNet(parts.net(), parts.mac()));
 
             var kvm = Kvm.open();
             owned.add(kvm);
-            var vm = kvm.createVm();
-            owned.add(vm);
-            vm.createPlatform();
+            var kvmVm = kvm.createVm();
+            owned.add(kvmVm);
+            kvmVm.createPlatform();
 
-            var ram = MappedRegion.anonymous(config.memBytes(), "guest RAM");
+            var ram = MappedRegion.anonymous(parts.memBytes(), "guest RAM");
             owned.add(ram);
             var regions = new ArrayList<MemoryRegion>();
             long hostOffset = 0;
             int slot = 0;
-            for (var range : MemoryLayout.ramRanges(config.memBytes())) {
+            for (var range : MemoryLayout.ramRanges(parts.memBytes())) {
                 var host = ram.segment().asSlice(hostOffset, range.size());
                 regions.add(new MemoryRegion(slot, range.start(), host));
-                vm.setMemoryRegion(slot, range.start(), host, false);
+                kvmVm.setMemoryRegion(slot, range.start(), host, parts.logDirty());
                 hostOffset += range.size();
                 slot++;
             }
@@ -116,35 +239,30 @@ public final class VirtualMachine implements AutoCloseable {
 
             var lines = new LineCollector();
             var sinks = new ArrayList<ConsoleSink>(List.of(lines));
-            if (config.consoleLog().isPresent()) {
-                var file = new FileConsoleSink(config.consoleLog().get());
+            if (parts.consoleLog() != null) {
+                var file = new FileConsoleSink(parts.consoleLog());
                 owned.add(file);
                 sinks.add(file);
             }
-            if (config.consoleToTerminal()) sinks.add(new PrintStreamConsoleSink(System.out));
+            if (parts.consoleToTerminal()) sinks.add(new PrintStreamConsoleSink(System.out));
 
             var control = new ControlRelay();
             var io = new IoBus();
-            var devices = DeviceSet.create(io, memory, gsi -> high -> vm.irqLine(gsi, high), control,
+            var devices = DeviceSet.create(io, memory, gsi -> high -> kvmVm.irqLine(gsi, high), control,
                     ConsoleSink.tee(sinks.toArray(ConsoleSink[]::new)), virtio);
             owned.add(devices);
-            MpTable.write(memory, config.cpus(), devices.pciInterrupts());
-            var loaded = LinuxLoader.load(memory, kernel, initrd, config.cmdline());
-            LOG.debug("loaded {} (ends 0x{}), initrd at 0x{}", config.kernel(), Long.toHexString(loaded.kernelEnd()),
-                    Long.toHexString(loaded.initrdAddress()));
 
-            var cpuid = kvm.supportedCpuid().masked(config.cpuidMasks());
             var vcpuList = new ArrayList<KvmVcpu>();
-            for (int i = 0; i < config.cpus(); i++) {
-                var vcpu = vm.createVcpu(i);
+            for (int i = 0; i < parts.cpus(); i++) {
+                var vcpu = kvmVm.createVcpu(i);
                 owned.add(vcpu);
-                vcpu.setCpuid(cpuid.forVcpu(i, config.cpus()));
                 vcpuList.add(vcpu);
             }
-            BootCpuState.apply(vcpuList.get(0)); // the APs wait for INIT/SIPI in the in-kernel LAPIC
             var runner = new VcpuSet(vcpuList, io, new MmioBus(), memory);
             control.target = runner;
-            return new VirtualMachine(config, owned, vm, ram, memory, devices, lines, runner);
+            var vm = new VirtualMachine(config, owned, kvm, kvmVm, ram, memory, devices, lines, vcpuList, runner, parts);
+            finisher.finish(kvm, vm);
+            return vm;
         } catch (IOException | RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -189,6 +307,9 @@ public final class VirtualMachine implements AutoCloseable {
     public VcpuSet vcpus() { return vcpus; }
 
     public void start() { vcpus.start(false); }
+
+    /** Starts the vCPU threads parked, for a VM whose state the caller will still change. */
+    public void startPaused() { vcpus.start(true); }
 
     /** Types {@code line} (plus a newline) on the guest's serial console. */
     public void sendConsoleLine(String line) {
