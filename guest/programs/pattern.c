@@ -10,7 +10,8 @@
  *     K / n + (b < K % n ? 1 : 0)
  *
  * Memory region: n = mem_mib * 256 blocks at JTS_WORK_BASE (64 MiB); the page
- * below it (JTS_PATTERN_MEM_HDR) holds a header like the disk's, with K_mem.
+ * below it (JTS_PATTERN_MEM_HDR) holds a header like the disk's, with K_mem
+ * (written once the first pass is complete, K updated after every block).
  * Disk region: blocks 1..n of the disk (block b at byte (b + 1) * 4096);
  * block 0 = header "JTSPAT01", u64 seed, u64 nblocks, u64 K_disk.
  * All work here runs in user mode (natively under PVM).
@@ -121,14 +122,18 @@ static int disk_write_run(uint64_t b, uint64_t c, uint64_t e)
 	return 0;
 }
 
+/* K in the memory header follows every block, so a snapshot of guest memory
+ * taken at any instant is consistent except for block K % n, which may be
+ * half-rewritten (torn) */
 static void mem_rewrite(uint64_t count)
 {
+	volatile uint64_t *hdr_k = (volatile uint64_t *)(JTS_PATTERN_MEM_HDR + 24);
 	for (uint64_t j = 0; j < count; j++) {
 		uint64_t b = mem.k % mem.n;
 		fill_block((uint64_t *)(mem_base + b * BLOCK), seed, 0, mem.k / mem.n + 1, b);
-		mem.k++;
+		barrier();
+		*hdr_k = ++mem.k;
 	}
-	mem_header();
 }
 
 static void disk_rewrite(uint64_t count)
@@ -221,7 +226,9 @@ int prog_pattern(void)
 	}
 	disk.n = disk_mib * (1024 * 1024 / BLOCK);
 
-	/* first pass: everything at epoch 0 */
+	/* first pass: everything at epoch 0. The memory header only gets its
+	 * magic once the pass is complete. */
+	memset((void *)JTS_PATTERN_MEM_HDR, 0, BLOCK);
 	uint64_t t0 = now_ms();
 	for (uint64_t b = 0; b < mem.n; b++)
 		fill_block((uint64_t *)(mem_base + b * BLOCK), seed, 0, 0, b);

@@ -4,7 +4,7 @@
 
 int prog_shell(void)
 {
-	printf("JTS:SHELL ready (commands: mem cpus uptime devs halt reboot)\n");
+	printf("JTS:SHELL ready (commands: mem cpus uptime devs crash halt reboot)\n");
 	for (;;) {
 		char line[128];
 		long n = sys_readline(line, sizeof line - 1);
@@ -25,6 +25,8 @@ int prog_shell(void)
 				printf("JTS:SHELL dev %u slot=%u %04x:%04x io=%x irq=%u pin=%u\n", i,
 				       g_boot.dev[i].slot, g_boot.dev[i].vendor, g_boot.dev[i].device,
 				       g_boot.dev[i].io, g_boot.dev[i].irq_line, g_boot.dev[i].ioapic_pin);
+		else if (!strcmp(line, "crash"))
+			*(volatile int *)0 = 1;       /* tests the JTS:PANIC path */
 		else if (!common_command(line))
 			printf("JTS:SHELL unknown command %s\n", line);
 	}
