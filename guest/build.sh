@@ -6,6 +6,7 @@
 #       jettison-guest.bzImage   Linux 64-bit boot protocol (our VMM)
 #       jettison-guest.elf       PVH ELF (qemu-system-x86_64 -kernel)
 #       BUILDINFO                compiler/binutils versions, source hash
+#       bzboot.elf               test-only: boots the bzImage under QEMU like our VMM
 # The hash covers every source file of the guest (guest/net/ included, not
 # guest/linux/ or the tests) and this script.
 set -euo pipefail
@@ -19,7 +20,8 @@ done
 sources() {
 	cd "$here"
 	{
-		printf '%s\n' build.sh Makefile linker.ld tools/check-kernel-insns.sh
+		printf '%s\n' build.sh Makefile linker.ld tools/check-kernel-insns.sh \
+			tools/bzboot/entry.S tools/bzboot/bzboot.c tools/bzboot/bzboot.ld
 		find boot kernel drivers lib programs include -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \)
 		[ -d net ] && find net -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \)
 	} | LC_ALL=C sort
@@ -39,6 +41,7 @@ trap 'rm -rf "$tmp"' EXIT
 make -s -C "$here" O="$tmp/build" -j"$(nproc)" >&2
 mkdir -p "$tmp/out"
 cp "$tmp/build/jettison-guest.bzImage" "$tmp/build/jettison-guest.elf" "$tmp/out/"
+cp "$tmp/build/bzboot.elf" "$tmp/out/"       # test-only loader, see tools/bzboot/
 {
 	echo "source_hash=$hash"
 	echo "gcc=$(gcc --version | head -1)"

@@ -315,11 +315,13 @@ def scenario_bzimage(guest, tmp):
         check("bzimage via bzboot shim (bzboot.elf not built)", False)
         return
     cmdline = "prog=shell"
-    q = Qemu(shim, cmdline, smp="2", initrd=os.path.join(guest, "jettison-guest.bzImage"), tmp=tmp)
+    # one vCPU: like our VMM, bzboot passes no ACPI RSDP, so the CPU count
+    # comes from SeaBIOS's MP table, which lists one CPU per socket
+    q = Qemu(shim, cmdline, smp="1", initrd=os.path.join(guest, "jettison-guest.bzImage"), tmp=tmp)
     try:
         m = q.expect(r"JTS:BZBOOT (.*)$", 60)
         check("bzboot accepted the bzImage header", m and m.group(1).startswith("ok"), m and m.group(0))
-        if not boot_checks(q, cmdline, 2):
+        if not boot_checks(q, cmdline, 1):
             return q.dump()
         check("bzImage path reaches user mode", q.expect(r"JTS:SHELL ready", 20))
         q.send("halt")
