@@ -25,7 +25,8 @@
 #define SYS_UPTIME_MS   7   /* () -> milliseconds since the kernel calibrated the TSC */
 #define SYS_BOOTINFO    8   /* (struct jts_bootinfo *, size) -> bytes copied */
 #define SYS_REBOOT      9   /* (): reset through the i8042 (0xFE to port 0x64) */
-#define SYS_COUNT      10
+#define SYS_KSTATS     10   /* (struct jts_kstats *, size) -> bytes copied: kernel counters */
+#define SYS_COUNT      11
 
 /* SYS_WAIT: bits 0..15 of the mask/result are devices (index into
  * jts_bootinfo.dev[]) that raised an interrupt since the last wait that
@@ -70,6 +71,16 @@ struct jts_bootinfo {
 	struct jts_pci_dev dev[JTS_MAX_DEVS];
 	struct jts_e820 e820[JTS_MAX_E820];
 	char cmdline[JTS_CMDLINE_MAX];
+};
+
+/* kernel counters, for diagnosis (SYS_KSTATS, the "kstats" command) */
+struct jts_kstats {
+	uint64_t ticks;                   /* timer interrupts */
+	uint64_t syscalls;
+	uint64_t irqs[24];                /* interrupts per IOAPIC pin */
+	uint64_t dev_irq[JTS_MAX_DEVS];   /* device events found by its interrupt */
+	uint64_t dev_polled[JTS_MAX_DEVS];/* device events found by tick polling */
+	uint64_t masked_pins;             /* bit p: pin p masked as unclaimed */
 };
 
 /*

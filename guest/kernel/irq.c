@@ -15,6 +15,7 @@
 #define UNCLAIMED_LIMIT 1000     /* consecutive unclaimed IRQs before a pin is masked */
 
 volatile uint32_t dev_pending;
+struct jts_kstats kstats;
 static uint32_t ioapic_pins;
 static uint32_t unclaimed[24];
 static uint8_t dev_irq_seen[JTS_MAX_DEVS];
@@ -70,7 +71,7 @@ void ioapic_init(void)
 }
 
 /* read ISR of virtio device d; returns nonzero if it had something */
-static int poll_dev(uint32_t d)
+static int poll_dev(uint32_t d, uint64_t *counter)
 {
 	const struct jts_pci_dev *p = &pci_devs[d];
 	if (p->vendor != 0x1AF4 || !p->io)
@@ -78,6 +79,7 @@ static int poll_dev(uint32_t d)
 	uint8_t isr = inb((uint16_t)(p->io + 0x13));
 	if (isr & 3) {
 		dev_pending |= 1u << d;
+		counter[d]++;
 		return 1;
 	}
 	return 0;
@@ -86,8 +88,9 @@ static int poll_dev(uint32_t d)
 void irq_pin(unsigned pin)
 {
 	int claimed = 0;
+	kstats.irqs[pin]++;
 	for (uint32_t d = 0; d < pci_ndev; d++) {
-		if (pci_devs[d].ioapic_pin == pin && poll_dev(d)) {
+		if (pci_devs[d].ioapic_pin == pin && poll_dev(d, kstats.dev_irq)) {
 			dev_irq_seen[d] = 1;
 			claimed = 1;
 		}
@@ -103,6 +106,7 @@ void irq_pin(unsigned pin)
 		/* a line nobody claims (e.g. wrong polarity) would storm: mask it
 		 * and rely on the timer's polling */
 		ioapic_mask(pin);
+		kstats.masked_pins |= 1ull << pin;
 		for (uint32_t d = 0; d < pci_ndev; d++) {
 			if (pci_devs[d].ioapic_pin == pin) {
 				pci_devs[d].ioapic_pin = 0xFF;
@@ -116,9 +120,9 @@ void irq_pin(unsigned pin)
 
 void irq_timer(void)
 {
-	ticks++;
+	kstats.ticks++;
 	uart_poll_rx();
 	for (uint32_t d = 0; d < pci_ndev; d++)
 		if (!dev_irq_seen[d])
-			poll_dev(d);
+			poll_dev(d, kstats.dev_polled);
 }

@@ -76,7 +76,6 @@ void mp_init(void);
 /* lapic.c: local APIC, PIT calibration, timer */
 extern uint32_t tsc_khz;
 extern uint64_t tsc_boot;
-extern volatile uint64_t ticks;
 void lapic_init(void);
 void timer_calibrate(void);
 void timer_start(void);
@@ -91,6 +90,7 @@ void ioapic_mask(unsigned pin);
 void irq_timer(void);
 void irq_pin(unsigned pin);
 extern volatile uint32_t dev_pending;
+extern struct jts_kstats kstats;
 
 /* pci.c */
 extern struct jts_pci_dev pci_devs[JTS_MAX_DEVS];

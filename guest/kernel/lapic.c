@@ -27,7 +27,6 @@
 
 uint32_t tsc_khz;
 uint64_t tsc_boot;
-volatile uint64_t ticks;
 static uint32_t lapic_timer_hz;                    /* at divide-by-16 */
 
 static uint32_t lr(uint32_t reg) { return mmio_read32(LAPIC + reg); }

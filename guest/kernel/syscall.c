@@ -80,11 +80,23 @@ static uint64_t sys_bootinfo(uint64_t ubuf, uint64_t size)
 	return size;
 }
 
+static uint64_t copy_out(uint64_t ubuf, uint64_t size, const void *src, uint64_t len)
+{
+	if (size > len)
+		size = len;
+	if (!uaccess_ok(ubuf, size))
+		return (uint64_t)-1;
+	for (uint64_t i = 0; i < size; i++)
+		((uint8_t *)ubuf)[i] = ((const uint8_t *)src)[i];
+	return size;
+}
+
 void syscall_dispatch(struct trapframe *tf, unsigned nr)
 {
 	uint64_t a = tf->rdi, b = tf->rsi, c = tf->rdx;
 	uint64_t r = (uint64_t)-1;
 
+	kstats.syscalls++;
 	switch (nr) {
 	case SYS_EXIT:
 		machine_exit((int)a);
@@ -127,6 +139,9 @@ void syscall_dispatch(struct trapframe *tf, unsigned nr)
 		break;
 	case SYS_REBOOT:
 		machine_reboot();
+	case SYS_KSTATS:
+		r = copy_out(a, b, &kstats, sizeof kstats);
+		break;
 	default:
 		kprintf("JTS:WARN unknown system call %u at rip=0x%lx\n", nr, tf->rip - 3);
 	}

@@ -29,6 +29,7 @@ static inline long sys_out(uint32_t port, uint32_t width, uint32_t v) { return (
 static inline uint32_t sys_tsc_khz(void) { return (uint32_t)JTS_SYSCALL3(SYS_TSC_KHZ, 0, 0, 0); }
 static inline uint64_t sys_uptime_ms(void) { return JTS_SYSCALL3(SYS_UPTIME_MS, 0, 0, 0); }
 static inline long sys_bootinfo(struct jts_bootinfo *bi) { return (long)JTS_SYSCALL3(SYS_BOOTINFO, bi, sizeof *bi, 0); }
+static inline long sys_kstats(struct jts_kstats *k) { return (long)JTS_SYSCALL3(SYS_KSTATS, k, sizeof *k, 0); }
 static inline void sys_reboot(void) { JTS_SYSCALL3(SYS_REBOOT, 0, 0, 0); for (;;) ; }
 
 #endif

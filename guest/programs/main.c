@@ -46,9 +46,34 @@ void umain(void)
 	sys_exit(rc);
 }
 
-/* status/halt/reboot handling shared by the programs */
+static void print_kstats(void)
+{
+	static struct jts_kstats k;
+	char buf[512];
+	int n = 0;
+	sys_kstats(&k);
+	n += fmt_snprintf(buf + n, sizeof buf - n, "JTS:KSTATS ticks=%lu syscalls=%lu irqs=", k.ticks, k.syscalls);
+	for (int p = 0; p < 24; p++)
+		if (k.irqs[p])
+			n += fmt_snprintf(buf + n, sizeof buf - n, "%d:%lu,", p, k.irqs[p]);
+	for (uint32_t d = 0; d < g_boot.ndev && n < (int)sizeof buf; d++)
+		if (g_boot.dev[d].vendor == 0x1AF4)
+			n += fmt_snprintf(buf + n, sizeof buf - n, " dev%u=%04x:irq%lu/poll%lu", d,
+					  g_boot.dev[d].device, k.dev_irq[d], k.dev_polled[d]);
+	if (n < (int)sizeof buf)
+		n += fmt_snprintf(buf + n, sizeof buf - n, " masked=0x%lx\n", k.masked_pins);
+	if (n > (int)sizeof buf - 1)
+		n = sizeof buf - 1;
+	sys_write(buf, (uint64_t)n);
+}
+
+/* status/halt/reboot/kstats handling shared by the programs */
 int common_command(const char *line)
 {
+	if (!strcmp(line, "kstats")) {
+		print_kstats();
+		return 1;
+	}
 	if (!strcmp(line, "halt")) {
 		printf("JTS:HALT\n");
 		sys_exit(JTS_EXIT_OK);

@@ -66,7 +66,7 @@ int prog_net(void)
 			else if (!strcmp(line, "halt") || !strcmp(line, "reboot")) {
 				print_stats();
 				common_command(line);
-			} else
+			} else if (!common_command(line))
 				printf("JTS:WARN unknown command %s\n", line);
 		}
 		vnet_poll(&vn, on_frame);

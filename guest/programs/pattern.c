@@ -254,7 +254,7 @@ int prog_pattern(void)
 			else if (!strcmp(line, "halt") || !strcmp(line, "reboot")) {
 				finish();
 				common_command(line);
-			} else
+			} else if (!common_command(line))
 				printf("JTS:WARN unknown command %s\n", line);
 		}
 		uint64_t now = now_us();

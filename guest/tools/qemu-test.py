@@ -184,6 +184,10 @@ def scenario_pattern(guest, tmp):
         r = subprocess.run([sys.executable, os.path.join(HERE, "check-pattern.py"), "mem", memfile,
                             "--allow-torn"], capture_output=True, text=True)
         check("memory pattern checked from outside (pmemsave)", r.returncode == 0, r.stdout.strip() or r.stderr.strip())
+        q.send("kstats")
+        m = q.expect(r"JTS:KSTATS ticks=(\d+) .* dev\d+=1001:irq(\d+)/poll(\d+)", 20)
+        check("virtio-blk completions arrive by interrupt", m and int(m.group(2)) > 0, m and m.group(0))
+        check("timer ticking", m and int(m.group(1)) > 100, m and m.group(0))
         q.send("verify")
         m = q.expect(r"JTS:PATTERN VERIFY mem_bad=(\d+) disk_bad=(\d+) mem_k=(\d+) disk_k=(\d+) result=(\w+)", 120)
         check("verify: 0 bad bytes", m and m.group(1) == "0" and m.group(2) == "0" and m.group(5) == "ok",
