@@ -17,7 +17,7 @@ public record FaultCalibration(
         double timerPeriodSeconds, double timerProbabilityStart, double timerProbabilityFloor, double timerDecaySeconds,
         double clusterGapMinSeconds, double clusterGapMeanExtraSeconds, double longGapShare, double longGapMeanExtraSeconds, double clusterGapMaxSeconds,
         double faultGapMeanSeconds,
-        double runMeanPages, double hotRegionShare, int hotRegions, int hotRegionPages, int hotRunAlignPages,
+        double runMeanPages, double neighbourShare, double growthBurstShare, double hotRegionShare, int hotRegions, int hotRegionPages, int hotRunAlignPages,
         double blockClusterShare, double blocksPerBlockCluster, double blockWriteShare,
         double tailClusterMeanPages, long vmPages) {
 
@@ -34,7 +34,7 @@ public record FaultCalibration(
             PAPER_TIMER_PERIOD_S, 0.6, 0.035, 15 * 60.0,
             1.0, 0.2, 0.07, 2.0, 25.0,
             0.004,
-            24, 0.6, 24, 2048, 32,
+            24, 0.35, 0.5, 0.6, 24, 2048, 32,
             0.04, 18, 0.3,
             12, WorkingSet.mibToPages(WorkingSet.VM_NOMINAL_MIB));
 

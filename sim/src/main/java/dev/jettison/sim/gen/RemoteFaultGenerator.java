@@ -69,7 +69,9 @@ public final class RemoteFaultGenerator {
             long[] burst = new long[perBurst[b]];
             for (int i = 0; i < burst.length; i++) burst[i] = laterSizes[next++];
             double start = Math.max(ticks.get(b) + jitter(rng), t + cal.clusterGapMinSeconds());
+            out.growth = rng.nextDouble() < cal.growthBurstShare();
             t = out.burst(start, burst);
+            out.growth = false;
         }
         // Beyond the calibration horizon the VM keeps ticking, touching little that is new.
         double tick = Math.max(cal.horizonSeconds(), phase);
@@ -122,6 +124,10 @@ public final class RemoteFaultGenerator {
         final long[] hot;
         final double end;
         final BitSet touched = new BitSet();
+        final List<Long> order = new ArrayList<>();
+        /** A timer burst that only extends what earlier bursts touched (a log, a growing heap). */
+        boolean growth;
+        int growthFrom;
         final List<FaultRecord> faults = new ArrayList<>();
         long nextBlock;
         long run;
@@ -142,6 +148,7 @@ public final class RemoteFaultGenerator {
         /** Emits clusters from {@code start}; returns when the last fault happened. */
         double burst(double start, long[] clusterSizes) {
             double t = start;
+            growthFrom = order.size();
             for (int c = 0; c < clusterSizes.length; c++) {
                 if (c > 0) t += clusterGap();
                 t = cluster(t, clusterSizes[c]);
@@ -177,9 +184,32 @@ public final class RemoteFaultGenerator {
         }
 
         private long nextPage() {
+            if (growth && growthFrom > 0) {
+                for (int attempt = 0; attempt < 64; attempt++) {
+                    long p = order.get(growthFrom - 1 - rng.nextInt(Math.min(growthFrom, 4096))) + 1 + rng.nextInt(3);
+                    if (p < cal.vmPages() && !touched.get((int) p)) {
+                        touched.set((int) p);
+                        order.add(p);
+                        return p;
+                    }
+                }
+            }
             for (int attempt = 0; attempt < 256; attempt++) {
                 if (run <= 0 || page < 0) {
                     run = Distributions.geometric(rng, cal.runMeanPages());
+                    double u = rng.nextDouble();
+                    // Data structures grow: many runs continue just past a page touched earlier,
+                    // which is what lets a pivot window absorb whole later bursts (§3.4).
+                    if (u < cal.neighbourShare() && !order.isEmpty()) {
+                        page = order.get(rng.nextInt(order.size())) + 1 + rng.nextInt(8);
+                        run--;
+                        if (page < cal.vmPages() && !touched.get((int) page)) {
+                            touched.set((int) page);
+                            order.add(page);
+                            return page;
+                        }
+                        continue;
+                    }
                     page = rng.nextDouble() < cal.hotRegionShare()
                             // Aligned starts: the VM's code and data structures sit where they sat last time.
                             ? hot[rng.nextInt(hot.length)] + (long) cal.hotRunAlignPages() * rng.nextInt(cal.hotRegionPages() / cal.hotRunAlignPages())
@@ -194,6 +224,7 @@ public final class RemoteFaultGenerator {
                 }
                 if (!touched.get((int) page)) {
                     touched.set((int) page);
+                    order.add(page);
                     return page;
                 }
             }
@@ -201,6 +232,7 @@ public final class RemoteFaultGenerator {
             int free = touched.nextClearBit((int) rng.nextLong(cal.vmPages()));
             if (free >= cal.vmPages()) free = touched.nextClearBit(0);
             touched.set(free);
+            order.add((long) free);
             page = free;
             return free;
         }
