@@ -104,11 +104,11 @@ pvh_start:
 	orl $0x80010001, %eax         /* PG | WP | PE */
 	movl %eax, %cr0
 	lgdt boot_gdt_ptr
-	ljmp $0x08, $pvh_start64
+	ljmp $0x10, $pvh_start64
 
 	.code64
 pvh_start64:
-	movl $0x10, %eax
+	movl $0x18, %eax
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
@@ -123,10 +123,11 @@ pvh_start64:
 
 	.section .rodata
 	.balign 16
-boot_gdt:
+boot_gdt:                       /* the boot protocol's layout: CS 0x10, DS 0x18 */
 	.quad 0
-	.quad 0x00AF9A000000FFFF        /* 0x08: 64-bit code */
-	.quad 0x00CF92000000FFFF        /* 0x10: data */
+	.quad 0
+	.quad 0x00AF9A000000FFFF        /* 0x10: 64-bit code */
+	.quad 0x00CF92000000FFFF        /* 0x18: data */
 boot_gdt_end:
 boot_gdt_ptr:
 	.word boot_gdt_end - boot_gdt - 1

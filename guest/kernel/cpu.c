@@ -19,9 +19,9 @@ struct tss {
 
 static struct tss tss;
 
-/* 0x08 kernel code, 0x10 kernel data, 0x18 user data, 0x20 user code,
- * 0x28 TSS (two slots) */
-static uint64_t gdt[7];
+/* 0x10 kernel code, 0x18 kernel data, 0x20 user data, 0x28 user code,
+ * 0x30 TSS (two slots); see SEL_* in kernel.h */
+static uint64_t gdt[8];
 
 struct idt_entry {
 	uint16_t off0, sel;
@@ -48,21 +48,22 @@ void cpu_init(void)
 	tss.iomap_base = sizeof tss;          /* no I/O bitmap: CPL3 port I/O faults */
 
 	gdt[0] = 0;
-	gdt[1] = 0x00AF9A000000FFFFull;       /* kernel code, L=1 */
-	gdt[2] = 0x00CF92000000FFFFull;       /* kernel data */
-	gdt[3] = 0x00CFF2000000FFFFull;       /* user data, DPL3 */
-	gdt[4] = 0x00AFFA000000FFFFull;       /* user code, DPL3, L=1 */
+	gdt[1] = 0;
+	gdt[SEL_KCODE / 8] = 0x00AF9A000000FFFFull;        /* kernel code, L=1 */
+	gdt[SEL_KDATA / 8] = 0x00CF92000000FFFFull;        /* kernel data */
+	gdt[SEL_UDATA / 8] = 0x00CFF2000000FFFFull;        /* user data, DPL3 */
+	gdt[SEL_UCODE / 8] = 0x00AFFA000000FFFFull;        /* user code, DPL3, L=1 */
 	uint64_t base = (uint64_t)&tss, limit = sizeof tss - 1;
-	gdt[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
-		 (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
-	gdt[6] = base >> 32;
+	gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
+			   (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+	gdt[SEL_TSS / 8 + 1] = base >> 32;
 	struct dtr g = { sizeof gdt - 1, (uint64_t)gdt };
 	load_gdt(&g);
 
 	for (int v = 0; v < 256; v++) {
 		uint64_t off = trap_vectors[v];
 		idt[v].off0 = (uint16_t)off;
-		idt[v].sel = 0x08;
+		idt[v].sel = SEL_KCODE;
 		idt[v].ist = v == 8 ? 1 : 0;      /* double fault on its own stack */
 		idt[v].type = 0x8E;               /* present, DPL0, 64-bit interrupt gate */
 		idt[v].off1 = (uint16_t)(off >> 16);

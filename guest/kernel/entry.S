@@ -61,6 +61,10 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
+	/* an interrupt that woke cpu_idle: resume there without iretq */
+	leaq idle_resume(%rip), %rax
+	cmpq %rax, 17*8(%rsp)         /* the frame's RIP */
+	je 2f
 	popq %r15
 	popq %r14
 	popq %r13
@@ -77,21 +81,55 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp            /* vector, error code */
-	iretq
+	iretq                     /* always to CPL3, see cpu_idle */
+
+2:	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp
+	movq 24(%rsp), %rsp       /* the stack pointer at the hlt */
+	jmp idle_resume           /* interrupts stay disabled */
+
+/*
+ * cpu_idle: the only place the kernel enables interrupts (syscalls and
+ * interrupts run with IF=0 through interrupt gates). An interrupt that
+ * arrives here is handled and then resumes at idle_resume through the jump
+ * above, so iretq only ever returns to user mode, the path measured to work
+ * under PVM's CPL0 emulation (docs/kvm-notes.md).
+ */
+	.globl cpu_idle
+cpu_idle:
+	sti
+	hlt                       /* sti's shadow: no interrupt before the hlt */
+idle_resume:
+	cli
+	ret
 
 /* enter_user(rip, rsp): drop to CPL3 with interrupts on and clean registers */
 	.globl enter_user
 enter_user:
-	movl $0x1B, %eax          /* user data selector */
+	movl $0x23, %eax          /* user data selector (SEL_UDATA) */
 	movl %eax, %ds
 	movl %eax, %es
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	pushq $0x1B               /* ss */
+	pushq $0x23               /* ss: SEL_UDATA */
 	pushq %rsi                /* rsp */
 	pushq $0x202              /* rflags: IF */
-	pushq $0x23               /* cs: user code */
+	pushq $0x2B               /* cs: SEL_UCODE */
 	pushq %rdi                /* rip */
 	xorl %eax, %eax
 	xorl %ebx, %ebx
@@ -110,22 +148,20 @@ enter_user:
 	xorl %r15d, %r15d
 	iretq
 
-/* load_gdt(ptr): lgdt, reload CS with a far return, data segments, TR */
+/* load_gdt(ptr): lgdt, data segments, TR. CS stays 0x10 (SEL_KCODE), the
+ * boot protocol's code selector, whose descriptor is the same in our GDT:
+ * no far transfer needed. */
 	.globl load_gdt
 load_gdt:
 	lgdt (%rdi)
-	pushq $0x08
-	leaq 1f(%rip), %rax
-	pushq %rax
-	lretq
-1:	movl $0x10, %eax
+	movl $0x18, %eax
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	movl $0x28, %eax
+	movl $0x30, %eax          /* SEL_TSS */
 	ltr %ax
 	ret
 

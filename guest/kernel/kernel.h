@@ -13,6 +13,15 @@
 #define VEC_SPURIOUS 0xFF
 #define KSTACK_SIZE 16384
 
+/* GDT selectors. Kernel code/data are 0x10/0x18 like the Linux 64-bit boot
+ * protocol's __BOOT_CS/__BOOT_DS, so loading our GDT never needs a far
+ * jump or far return to reload CS (instructions the PVM emulator may lack). */
+#define SEL_KCODE 0x10
+#define SEL_KDATA 0x18
+#define SEL_UDATA 0x23
+#define SEL_UCODE 0x2B
+#define SEL_TSS   0x30
+
 /* boot.c: what the boot loader told us, normalised */
 struct kboot {
 	uint64_t mem_bytes, low_ram_end, mapped_end;
@@ -42,6 +51,10 @@ void machine_reboot(void) __attribute__((noreturn));
 /* cpu.c: GDT, TSS, IDT */
 void cpu_init(void);
 void enter_user(uint64_t rip, uint64_t rsp) __attribute__((noreturn));
+/* enable interrupts and halt until one has been handled; returns with
+ * interrupts disabled (entry.S: never returns from an interrupt to CPL0
+ * with iretq) */
+void cpu_idle(void);
 extern uint8_t kstack_top[];
 
 /* trap.c */

@@ -51,7 +51,11 @@ static void probe(unsigned slot, unsigned func, uint32_t id)
 		uint32_t mask = cfg_read(slot, func, 0x10) & 0xFFFC;
 		cfg_write(slot, func, 0x10, bar);
 		d->io = bar & 0xFFFC;
-		d->io_size = mask ? (~mask & 0xFFFF) + 1 : 0;
+		d->io_size = (~mask & 0xFFFF) + 1;
+		/* a model that doesn't implement sizing: assume docs/machine.md's
+		 * 0x100 rather than lock the driver out of its registers */
+		if (!mask || (mask | (mask - 1)) != 0xFFFF || d->io_size > 0x1000 || d->io_size < 0x20)
+			d->io_size = 0x100;
 		if (d->vendor == 0x1AF4)
 			cmd |= 0x5;                       /* I/O space + bus master */
 		cfg_write(slot, func, 0x04, cmd);

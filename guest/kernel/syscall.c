@@ -42,8 +42,7 @@ static uint64_t sys_wait(uint64_t deadline, uint64_t mask)
 			return WAIT_CONSOLE;
 		if (rdtsc() >= deadline)
 			return WAIT_TIMEOUT;
-		sti_hlt();                    /* any interrupt (timer at least) wakes us */
-		cli();
+		cpu_idle();                   /* any interrupt (timer at least) wakes us */
 	}
 }
 

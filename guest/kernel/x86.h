@@ -25,9 +25,6 @@ static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2,
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
 
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-/* sti;hlt is one unit: the interrupt shadow of sti guarantees no interrupt is
- * taken between them, so a wake-up can't be missed. */
-static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 
 static inline uint32_t mmio_read32(uint64_t addr) { return *(volatile uint32_t *)addr; }
