@@ -11,6 +11,7 @@ import dev.jettison.sim.gen.Seeds;
 import dev.jettison.sim.microsleep.ReplayPoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -40,12 +41,13 @@ public final class PrefetchComparison {
         return out;
     }
 
+    /** Every setting is independent, so they run in parallel; the list keeps the sweep's order. */
     public static List<Point> sweep(List<GeneratedConsolidation> cs, PowerProfile profile) {
-        List<Point> out = new ArrayList<>();
-        for (int w : WINDOWS) out.add(evaluate("on-demand", new PrefetchPolicy.OnDemand(w), cs, profile));
-        for (long h : HOARD_PAGES) out.add(evaluate("hoarding", new PrefetchPolicy.Hoarding(h), cs, profile));
-        for (long h : HOARD_PAGES) out.add(evaluate("both", new PrefetchPolicy.Combined(PrefetchPolicy.DEFAULT_PIVOT_WINDOW, h), cs, profile));
-        return out;
+        List<Map.Entry<String, PrefetchPolicy>> settings = new ArrayList<>();
+        for (int w : WINDOWS) settings.add(Map.entry("on-demand", new PrefetchPolicy.OnDemand(w)));
+        for (long h : HOARD_PAGES) settings.add(Map.entry("hoarding", new PrefetchPolicy.Hoarding(h)));
+        for (long h : HOARD_PAGES) settings.add(Map.entry("both", new PrefetchPolicy.Combined(PrefetchPolicy.DEFAULT_PIVOT_WINDOW, h)));
+        return settings.parallelStream().map(e -> evaluate(e.getKey(), e.getValue(), cs, profile)).toList();
     }
 
     public static Point evaluate(String name, PrefetchPolicy policy, List<GeneratedConsolidation> cs, PowerProfile profile) {
