@@ -1,0 +1,108 @@
+package dev.jettison.migration.wire;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * {@link Transport} over a blocking TCP socket, meant to be driven from virtual threads.
+ * TCP_NODELAY because a remote fault is one small request waiting on one reply: Nagle's delay
+ * would dominate the service time.
+ */
+public final class TcpTransport implements Transport {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Object sendLock = new Object();
+    private volatile Codec codec;
+
+    public TcpTransport(Socket socket, Limits limits) throws IOException {
+        this.socket = socket;
+        socket.setTcpNoDelay(true);
+        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.codec = new Codec(limits);
+    }
+
+    /** Connects with a timeout; the limits are those before the Hello. */
+    public static TcpTransport connect(SocketAddress address, int timeoutMillis) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(address, timeoutMillis);
+            return new TcpTransport(s, Limits.beforeHello());
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Blocks reads for at most {@code millis} (0 = forever); a read that times out throws
+     * {@link java.net.SocketTimeoutException} and leaves the stream out of step, so the caller
+     * must drop the connection unless it knows no frame was in flight.
+     */
+    public void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    @Override
+    public void send(Message m) throws IOException {
+        byte[] frame = codec.encode(m);
+        synchronized (sendLock) {
+            out.write(frame);
+            out.flush();
+        }
+    }
+
+    @Override
+    public void sendAll(List<? extends Message> ms) throws IOException {
+        Codec c = codec;
+        byte[][] frames = new byte[ms.size()][];
+        for (int i = 0; i < frames.length; i++) frames[i] = c.encode(ms.get(i));
+        synchronized (sendLock) {
+            for (byte[] f : frames) out.write(f);
+            out.flush();
+        }
+    }
+
+    @Override
+    public Message receive() throws IOException {
+        return codec.read(in);
+    }
+
+    @Override
+    public void limits(Limits limits) {
+        codec = new Codec(limits);
+    }
+
+    @Override
+    public Limits limits() {
+        return codec.limits();
+    }
+
+    @Override
+    public String peer() {
+        SocketAddress a = socket.getRemoteSocketAddress();
+        return a instanceof InetSocketAddress i ? i.getHostString() + ":" + i.getPort() : String.valueOf(a);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closing a socket that failed already: nothing left to release.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "tcp " + peer();
+    }
+}

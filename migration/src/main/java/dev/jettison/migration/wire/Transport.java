@@ -1,0 +1,37 @@
+package dev.jettison.migration.wire;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A bidirectional message channel between desktop and server. TCP today; a later mutual-TLS
+ * transport implements the same interface, so the protocol code never sees the socket.
+ * {@link #send} may be called from several threads; {@link #receive} from one reader at a time.
+ */
+public interface Transport extends AutoCloseable {
+    /** Sends and flushes one message. */
+    void send(Message m) throws IOException;
+
+    /** Sends several messages with one flush: a fault's page request and its prefetch runs leave together. */
+    default void sendAll(List<? extends Message> ms) throws IOException {
+        for (Message m : ms) send(m);
+    }
+
+    /**
+     * The next message. {@link java.io.EOFException} when the peer closed cleanly between frames,
+     * {@link ProtocolException} for a bad frame (drop the connection unless
+     * {@link ProtocolException.Kind#framingIntact()}).
+     */
+    Message receive() throws IOException;
+
+    /** Limits for frames received from now on: set after the Hello tells the VM's size. */
+    void limits(Limits limits);
+
+    Limits limits();
+
+    /** Who is on the other end, for log lines. */
+    String peer();
+
+    @Override
+    void close();
+}
