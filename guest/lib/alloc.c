@@ -5,6 +5,20 @@
 
 static uint64_t next;
 
+static uint64_t limit(void)
+{
+	uint64_t l = JTS_WORK_BASE - 0x1000;      /* keep the pattern header page free */
+	return g_boot.low_ram_end < l ? g_boot.low_ram_end : l;
+}
+
+uint64_t palloc_avail(size_t align)
+{
+	if (!next)
+		next = g_boot.free_start;
+	uint64_t p = (next + align - 1) & ~(uint64_t)(align - 1);
+	return p < limit() ? limit() - p : 0;
+}
+
 void *palloc(size_t size, size_t align)
 {
 	if (!next)
@@ -12,8 +26,7 @@ void *palloc(size_t size, size_t align)
 	if (align < 16)
 		align = 16;
 	uint64_t p = (next + align - 1) & ~(uint64_t)(align - 1);
-	uint64_t limit = JTS_WORK_BASE - 0x1000;   /* keep the pattern header page free */
-	if (p + size > limit || p + size > g_boot.low_ram_end) {
+	if (p + size > limit()) {
 		printf("JTS:PANIC user allocator exhausted (want %lu bytes at 0x%lx)\n", (uint64_t)size, p);
 		sys_exit(JTS_EXIT_PANIC);
 	}

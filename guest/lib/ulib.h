@@ -57,6 +57,8 @@ uint32_t wait_until(uint64_t deadline_tsc, uint32_t mask);
 /* alloc.c: physically contiguous memory (identity mapped, so pointer ==
  * guest-physical address) for DMA rings and buffers, below JTS_WORK_BASE */
 void *palloc(size_t size, size_t align);
+/* bytes palloc could still hand out at this alignment */
+uint64_t palloc_avail(size_t align);
 
 /* splitmix64 step, for reproducible pseudo-random choices */
 static inline uint64_t rng_next(uint64_t *state)

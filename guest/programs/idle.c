@@ -6,6 +6,7 @@
  * now and then writes a disk block.
  *
  *   idle.warm_mib=N    memory written at start (default 64), at JTS_WORK_BASE
+ *                      (below it, from the allocator, in guests too small for that)
  *   idle.dirty_kib=K   KiB dirtied per (scaled) minute (default 512)
  *   idle.disk_every=S  seconds between 4 KiB disk writes (default 120, 0 = never)
  *   idle.speed=X       multiplies all timer rates (X=60: a "minute" lasts 1 s)
@@ -158,18 +159,27 @@ int prog_idle(void)
 		printf("JTS:WARN idle.speed=0, using 1\n");
 		speed = 1000;
 	}
+	dbuf = palloc(PAGE, PAGE);
+	have_disk = disk_every && !vblk_init(&blk);     /* before the warm region takes memory */
 	uint64_t room = g_boot.low_ram_end > JTS_WORK_BASE ? (g_boot.low_ram_end - JTS_WORK_BASE) >> 20 : 0;
-	if (mib > room) {
-		printf("JTS:WARN idle.warm_mib=%lu does not fit below 0x%lx, using %lu\n", mib, g_boot.low_ram_end, room);
-		mib = room;
-	}
 	if (mib == 0)
 		mib = 1;                       /* the bursts need somewhere to land */
-	warm = (uint8_t *)JTS_WORK_BASE;
+	if (mib <= room) {
+		warm = (uint8_t *)JTS_WORK_BASE;
+	} else {
+		/* a small guest: take the region from below the work area instead */
+		uint64_t below = palloc_avail(1 << 20) >> 20;
+		uint64_t got = mib <= below ? mib : below > room ? below : room;
+		if (got != mib)
+			printf("JTS:WARN idle.warm_mib=%lu does not fit in RAM, using %lu\n", mib, got);
+		mib = got;
+		if (mib == 0) {
+			printf("JTS:IDLE ERROR no memory for a warm region\n");
+			return JTS_EXIT_FAIL;
+		}
+		warm = mib <= room ? (uint8_t *)JTS_WORK_BASE : palloc(mib << 20, 1 << 20);
+	}
 	warm_pages = mib * (1024 * 1024 / PAGE);
-
-	dbuf = palloc(PAGE, PAGE);
-	have_disk = disk_every && !vblk_init(&blk);
 
 	warm_up(mib);
 	pick_clusters();

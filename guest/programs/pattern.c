@@ -92,6 +92,8 @@ static void write_header(uint8_t *h, uint64_t n, uint64_t k)
 
 static void mem_header(void)
 {
+	if (mem.n == 0)
+		return;                   /* no region: the header page may not be RAM */
 	write_header((uint8_t *)JTS_PATTERN_MEM_HDR, mem.n, mem.k);
 }
 
@@ -228,7 +230,8 @@ int prog_pattern(void)
 
 	/* first pass: everything at epoch 0. The memory header only gets its
 	 * magic once the pass is complete. */
-	memset((void *)JTS_PATTERN_MEM_HDR, 0, BLOCK);
+	if (mem.n)
+		memset((void *)JTS_PATTERN_MEM_HDR, 0, BLOCK);
 	uint64_t t0 = now_ms();
 	for (uint64_t b = 0; b < mem.n; b++)
 		fill_block((uint64_t *)(mem_base + b * BLOCK), seed, 0, 0, b);
