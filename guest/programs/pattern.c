@@ -240,8 +240,9 @@ int prog_pattern(void)
 		disk_write_run(0, disk.n, 0);
 		disk_header();
 	}
-	printf("JTS:PATTERN WROTE mem_mib=%lu disk_mib=%lu seed=%lu ms=%lu\n",
-	       mem_mib, disk_mib, seed, now_ms() - t0);
+	uint64_t ms = now_ms() - t0;
+	printf("JTS:PATTERN WROTE mem_mib=%lu disk_mib=%lu seed=%lu\n", mem_mib, disk_mib, seed);
+	printf("JTS:PATTERN TIMING first_pass_ms=%lu\n", ms);
 
 	uint64_t tick_us = 10000;
 	uint64_t last = now_us(), next_report = last + 1000000;

@@ -168,10 +168,10 @@ def scenario_pattern(guest, tmp):
         check("virtio-blk found on PCI", m and int(m.group(2), 16) > 0, m.group(0) if m else "none")
         check("unknown key warned", q.expect(r"JTS:WARN unknown key bogus.key", 10))
         check("init line", q.expect(r"JTS:INIT program=pattern$", 10))
-        m = q.expect(r"JTS:PATTERN WROTE mem_mib=16 disk_mib=8 seed=7", 120)
+        m = q.expect(r"^JTS:PATTERN WROTE mem_mib=16 disk_mib=8 seed=7$", 120)
         check("pattern written", m, m.group(0) if m else "none")
-        e1 = q.expect(r"JTS:PATTERN EPOCH mem_k=(\d+) disk_k=(\d+)", 20)
-        e2 = q.expect(r"JTS:PATTERN EPOCH mem_k=(\d+) disk_k=(\d+)", 20)
+        e1 = q.expect(r"^JTS:PATTERN EPOCH mem_k=(\d+) disk_k=(\d+)$", 20)
+        e2 = q.expect(r"^JTS:PATTERN EPOCH mem_k=(\d+) disk_k=(\d+)$", 20)
         check("continuous rewriting advances", e1 and e2 and int(e2.group(1)) > int(e1.group(1))
               and int(e2.group(2)) > int(e1.group(2)), f"{e1 and e1.group(0)} -> {e2 and e2.group(0)}")
         # memory from outside: stop the VM, save the header page + region
@@ -189,7 +189,7 @@ def scenario_pattern(guest, tmp):
         check("virtio-blk completions arrive by interrupt", m and int(m.group(2)) > 0, m and m.group(0))
         check("timer ticking", m and int(m.group(1)) > 100, m and m.group(0))
         q.send("verify")
-        m = q.expect(r"JTS:PATTERN VERIFY mem_bad=(\d+) disk_bad=(\d+) mem_k=(\d+) disk_k=(\d+) result=(\w+)", 120)
+        m = q.expect(r"^JTS:PATTERN VERIFY mem_bad=(\d+) disk_bad=(\d+) mem_k=(\d+) disk_k=(\d+) result=(ok|FAIL)$", 120)
         check("verify: 0 bad bytes", m and m.group(1) == "0" and m.group(2) == "0" and m.group(5) == "ok",
               m.group(0) if m else "no VERIFY line")
         q.send("halt")
