@@ -151,6 +151,8 @@ static void disk_rewrite(uint64_t count)
 			return;
 		disk.k += c;
 		count -= c;
+		if (disk.k % disk.n == 0)
+			disk_header();            /* a pass is complete */
 	}
 }
 
