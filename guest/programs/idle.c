@@ -80,8 +80,10 @@ static void pick_clusters(void)
 	}
 }
 
-/* the 1 s timer: a few short runs inside hot clusters, dirtying this
- * tick's share of the per-minute budget */
+/* the 1 s timer: a few short runs inside hot clusters, dirtying this tick's
+ * share of the per-minute budget (K/60 KiB, whole pages, remainder carried);
+ * a budget larger than those runs continues in runs of neighbouring pages
+ * elsewhere in the warm region */
 static void burst_small(void)
 {
 	dirty_acc += dirty_kib_per_min;
@@ -89,11 +91,16 @@ static void burst_small(void)
 	dirty_acc -= to_dirty * (60 * PAGE / 1024);
 	int runs = 2 + (int)rnd(3);
 	for (int r = 0; r < runs || to_dirty; r++) {
-		const struct cluster *c = &clusters[rnd(NCLUSTERS)];
+		uint64_t first = 0, pages = warm_pages;
+		if (r < runs) {
+			const struct cluster *c = &clusters[rnd(NCLUSTERS)];
+			first = c->first;
+			pages = c->pages;
+		}
 		uint64_t len = 1 + rnd(8);
-		if (len > c->pages)
-			len = c->pages;
-		uint64_t start = c->first + rnd(c->pages - len + 1);
+		if (len > pages)
+			len = pages;
+		uint64_t start = first + rnd(pages - len + 1);
 		for (uint64_t p = start; p < start + len; p++) {
 			read_page(p);
 			if (to_dirty) {

@@ -223,7 +223,7 @@ def scenario_idle(guest, tmp):
         m = q.expect(r"JTS:IDLE T60 n=1 dirty_kib=(\d+)$", 30)
         el = time.time() - t0
         check("T60 after ~1 s at speed 60", m and 0.5 < el < 10, f"{m and m.group(0)} after {el:.1f}s")
-        check("dirty ~512 KiB per scaled minute", m and 400 <= int(m.group(1)) <= 600, m and m.group(0))
+        check("dirty ~512 KiB per scaled minute (less if ticks were skipped)", m and 300 <= int(m.group(1)) <= 600, m and m.group(0))
         m = q.expect(r"JTS:IDLE T1 n=(\d+)$", 10)
         check("T1 lines", m, m and m.group(0))
         m = q.expect(r"JTS:IDLE DISK n=(\d+) block=\d+$", 20)
