@@ -18,12 +18,15 @@ void boot_parse(const uint8_t *zp)
 		const uint8_t *e = zp + 0x2d0 + 20 * i;
 		uint64_t addr = get64(e), size = get64(e + 8);
 		uint32_t type = get32(e + 16);
-		if (kboot.ne820 < JTS_MAX_E820) {
-			struct jts_e820 *k = &kboot.e820[kboot.ne820++];
-			k->addr = addr;
-			k->size = size;
-			k->type = type;
+		if (kboot.ne820 == JTS_MAX_E820) {
+			/* only what we keep gets mapped, so only that counts */
+			kprintf("JTS:WARN e820 entry %u and later ignored (at most %u)\n", i, JTS_MAX_E820);
+			break;
 		}
+		struct jts_e820 *k = &kboot.e820[kboot.ne820++];
+		k->addr = addr;
+		k->size = size;
+		k->type = type;
 		if (type == 1) {
 			kboot.mem_bytes += size;
 			if (addr <= 0x100000 && addr + size > 0x100000)
