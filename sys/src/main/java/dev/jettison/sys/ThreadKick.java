@@ -1,13 +1,8 @@
 package dev.jettison.sys;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -31,29 +26,19 @@ public final class ThreadKick {
         this.thread = thread;
     }
 
-    @SuppressWarnings("unused") // called from native code as the signal handler
-    private static void onSignal(int signal) {
-        // Nothing to do: delivery alone makes the blocking call return EINTR.
-    }
-
     /** Installs the handler once per process (idempotent). */
     public static void installHandler() {
         synchronized (LOCK) {
             if (installed) return;
-            try {
-                var target = MethodHandles.lookup().findStatic(ThreadKick.class, "onSignal",
-                        MethodType.methodType(void.class, int.class));
-                MemorySegment stub = Linker.nativeLinker().upcallStub(target,
-                        FunctionDescriptor.ofVoid(JAVA_INT), Arena.global());
-                // struct sigaction: handler (8), sa_mask (128), sa_flags (4), pad, restorer (8).
-                // No SA_RESTART: the interrupted call must return EINTR, not restart.
-                MemorySegment act = Arena.global().allocate(152, 8);
-                act.set(JAVA_LONG, 0, stub.address());
-                Libc.sigaction(SIGNAL, act, MemorySegment.NULL);
-                installed = true;
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot bind the kick handler", e);
-            }
+            // The handler must do nothing, and must be native: a Java upcall would crash the JVM if
+            // a kick ever landed while the thread runs Java code. Any async-signal-safe libc function
+            // that ignores its argument and changes no state will do; getpid is such a function.
+            // struct sigaction: handler (8), sa_mask (128), sa_flags (4), pad, restorer (8). No
+            // SA_RESTART: the interrupted call must return EINTR, not restart.
+            MemorySegment act = Arena.global().allocate(152, 8);
+            act.set(JAVA_LONG, 0, Libc.symbol("getpid").address());
+            Libc.sigaction(SIGNAL, act, MemorySegment.NULL);
+            installed = true;
         }
     }
 

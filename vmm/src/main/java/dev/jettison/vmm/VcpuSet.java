@@ -40,6 +40,7 @@ public final class VcpuSet {
     private final GuestMemory memory;
     private final ThreadKick[] kicks;
     private final Thread[] threads;
+    private final boolean[] started;
     private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
     private Request request = Request.RUN;
     private int parked;
@@ -52,6 +53,7 @@ public final class VcpuSet {
         this.memory = memory;
         this.kicks = new ThreadKick[vcpus.size()];
         this.threads = new Thread[vcpus.size()];
+        this.started = new boolean[vcpus.size()];
     }
 
     /** Starts every vCPU thread, optionally held paused (a restored VM that the caller resumes later). */
@@ -70,7 +72,7 @@ public final class VcpuSet {
     }
 
     private boolean anyKickMissing() {
-        for (var k : kicks) if (k == null) return true;
+        for (int i = 0; i < kicks.length; i++) if (kicks[i] == null && !started[i]) return true;
         return false;
     }
 
@@ -133,6 +135,7 @@ public final class VcpuSet {
             vcpu.setSignalMask(ThreadKick.unblockedMask());
             synchronized (this) {
                 kicks[index] = kick;
+                started[index] = true;
                 notifyAll();
             }
             while (true) {
@@ -161,6 +164,9 @@ public final class VcpuSet {
             stop(new VmExit.Failed("vCPU " + index + ": " + t));
         } finally {
             synchronized (this) {
+                // Never kick this thread again: once it exits, its pthread id may be reused by another thread.
+                kicks[index] = null;
+                started[index] = true; // also when it failed before starting: start() must not wait for it
                 running--;
                 notifyAll();
             }

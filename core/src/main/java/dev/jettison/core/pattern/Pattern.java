@@ -14,7 +14,7 @@ public final class Pattern {
     public static final int BLOCK = 4096;
     public static final int REGION_MEMORY = 0, REGION_DISK = 1;
     /** "JTSPAT01" little-endian: the disk header's magic. */
-    public static final long DISK_MAGIC = 0x3130544150535441L;
+    public static final long DISK_MAGIC = 0x313054415053544AL;
 
     private Pattern() {}
 

@@ -22,6 +22,12 @@ class PatternTest {
     }
 
     @Test
+    void diskMagicIsTheAsciiTextTheGuestWrites() {
+        var b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, Pattern.DISK_MAGIC);
+        assertEquals("JTSPAT01", new String(b.array(), java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void epochsFollowRoundRobinRewrites() {
         assertEquals(0, Pattern.epoch(5, 10, 0));
         assertEquals(1, Pattern.epoch(2, 10, 3));

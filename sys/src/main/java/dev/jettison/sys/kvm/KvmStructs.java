@@ -3,9 +3,9 @@ package dev.jettison.sys.kvm;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /** Sizes and field offsets of the KVM structs we read and write (linux/kvm.h, x86_64). */
 public final class KvmStructs {
@@ -44,9 +44,9 @@ public final class KvmStructs {
                           boolean db, boolean s, boolean l, boolean g) {
         public void writeTo(MemorySegment sregs, Seg which) {
             long o = which.offset();
-            sregs.set(JAVA_LONG, o, base);
-            sregs.set(JAVA_INT, o + 8, limit);
-            sregs.set(JAVA_SHORT, o + 12, (short) selector);
+            sregs.set(JAVA_LONG_UNALIGNED, o, base);
+            sregs.set(JAVA_INT_UNALIGNED, o + 8, limit);
+            sregs.set(JAVA_SHORT_UNALIGNED, o + 12, (short) selector);
             sregs.set(JAVA_BYTE, o + 14, (byte) type);
             sregs.set(JAVA_BYTE, o + 15, (byte) (present ? 1 : 0));
             sregs.set(JAVA_BYTE, o + 16, (byte) dpl);
@@ -70,12 +70,12 @@ public final class KvmStructs {
     }
 
     public static void setDtable(MemorySegment sregs, long offset, long base, int limit) {
-        sregs.set(JAVA_LONG, offset, base);
-        sregs.set(JAVA_SHORT, offset + 8, (short) limit);
+        sregs.set(JAVA_LONG_UNALIGNED, offset, base);
+        sregs.set(JAVA_SHORT_UNALIGNED, offset + 8, (short) limit);
     }
 
     public static int segmentSelector(MemorySegment sregs, Seg which) {
-        return Short.toUnsignedInt(sregs.get(JAVA_SHORT, which.offset() + 12));
+        return Short.toUnsignedInt(sregs.get(JAVA_SHORT_UNALIGNED, which.offset() + 12));
     }
 
     public static int segmentDpl(MemorySegment sregs, Seg which) {
