@@ -8,8 +8,10 @@
  *            paging off. Builds boot page tables, enters long mode and turns
  *            the start info into a zero page, so the rest is identical.
  *
- * Both paths meet at common64, which clears .bss (a plain qword loop: no rep
- * string instructions in kernel mode, see docs/kvm-notes.md) and calls kmain.
+ * Both paths meet at common64, which clears the kernel .bss (a plain qword
+ * loop: no rep string instructions in kernel mode, see docs/kvm-notes.md) and
+ * calls kmain. The user .bss (~220 KiB) is cleared in user mode, where it
+ * costs nothing under PVM.
  */
 	.section .head, "ax"
 	.code32
@@ -36,14 +38,7 @@ common64:
 	movq $0, (%rax)
 	addq $8, %rax
 	jmp 1b
-2:	movq $__ubss_start, %rax
-	movq $__ubss_end, %rcx
-3:	cmpq %rcx, %rax
-	jae 4f
-	movq $0, (%rax)
-	addq $8, %rax
-	jmp 3b
-4:	movq $kstack_top, %rsp
+2:	movq $kstack_top, %rsp      /* the user .bss is cleared by lib/start.S, natively */
 	xorl %ebp, %ebp
 	movq %r12, %rdi
 	call kmain

@@ -2,7 +2,15 @@
 	.text
 	.globl _ustart
 _ustart:
-	xorl %ebp, %ebp
+	/* clear the user .bss (our stack included: nothing is on it yet) */
+	movq $__ubss_start, %rax
+	movq $__ubss_end, %rcx
+1:	cmpq %rcx, %rax
+	jae 2f
+	movq $0, (%rax)
+	addq $8, %rax
+	jmp 1b
+2:	xorl %ebp, %ebp
 	andq $-16, %rsp
 	call umain                 /* programs/main.c; never returns */
 	ud2
