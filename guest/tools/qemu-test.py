@@ -3,7 +3,7 @@
 
 Usage: qemu-test.py GUEST_DIR [scenario ...]
 GUEST_DIR holds jettison-guest.elf (and .bzImage), as printed by build.sh.
-Scenarios (default: all): pattern idle shell panic net bzimage.
+Scenarios (default: all): pattern idle shell panic net bzimage cost.
 QEMU never gets a network beyond its own restricted user-mode stack.
 Ends with "N passed, N failed".
 """
@@ -35,7 +35,7 @@ class Qemu:
     """One QEMU run: serial on stdin/stdout, HMP monitor on a unix socket."""
 
     def __init__(self, kernel, append, smp="1", mem="256M", disk=None, net_port=None,
-                 initrd=None, tmp=None):
+                 initrd=None, tmp=None, extra=()):
         self.mon_path = os.path.join(tmp, f"mon-{time.time_ns()}.sock")
         cmd = [QEMU, "-M", "pc", "-accel", "tcg", "-cpu", "max", "-m", mem, "-smp", smp,
                "-nographic", "-no-reboot", "-monitor", f"unix:{self.mon_path},server=on,wait=off",
@@ -43,6 +43,7 @@ class Qemu:
                "-kernel", kernel, "-append", append]
         if initrd:
             cmd += ["-initrd", initrd]
+        cmd += list(extra)
         if disk:
             cmd += ["-drive", f"file={disk},format=raw,if=none,id=d0",
                     "-device", "virtio-blk-pci,disable-modern=on,drive=d0"]
@@ -334,8 +335,73 @@ def scenario_bzimage(guest, tmp):
         q.kill()
 
 
+def cpl0_instructions(log_path, mark_pc):
+    """From a QEMU "-d in_asm,exec,nochain" log: kernel-mode (CPL0) instructions
+    executed before the first execution of mark_pc, and after it."""
+    ninsn, cur = {}, None
+    before = after = 0
+    seen = False
+    rx_trace = re.compile(r"\[([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)/")
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            if line.startswith("IN:"):
+                cur = []
+                continue
+            if cur is not None:
+                m = re.match(r"0x([0-9a-f]+):", line)
+                if m:
+                    cur.append(int(m.group(1), 16))
+                    continue
+                if cur:
+                    ninsn[cur[0]] = len(cur)
+                cur = None
+            if line.startswith("Trace"):
+                m = rx_trace.search(line)
+                if not m:
+                    continue
+                pc, flags = int(m.group(2), 16), int(m.group(3), 16)
+                if flags & 3:
+                    continue          # CPL3: native under PVM
+                if pc == mark_pc:
+                    seen = True
+                if seen:
+                    after += ninsn.get(pc, 1)
+                else:
+                    before += ninsn.get(pc, 1)
+    return before, after
+
+
+def scenario_cost(guest, tmp):
+    """Kernel-mode instruction budget: PVM emulates CPL0 at ~5 M instructions/s."""
+    elf = os.path.join(guest, "jettison-guest.elf")
+    syms = {}
+    for line in subprocess.run(["nm", elf], capture_output=True, text=True).stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            syms[parts[2]] = int(parts[0], 16)
+    log = os.path.join(tmp, "exec.log")
+    q = Qemu(elf, "prog=shell", tmp=tmp,
+             extra=["-d", "in_asm,exec,nochain", "-D", log,
+                    "-dfilter", f"0x100000..0x{syms['__user_end']:x}"])
+    try:
+        ok = q.expect(r"JTS:SHELL ready", 120)
+        check("shell ready (cost)", ok)
+        time.sleep(5)
+        q.send("uptime")
+        m = q.expect(r"JTS:SHELL uptime_ms=(\d+)", 20)
+        q.send("halt")
+        q.wait(30)
+        boot, after = cpl0_instructions(log, syms["enter_user"])
+        secs = max(1.0, int(m.group(1)) / 1000.0) if m else 6.0
+        check("boot to user mode < 1 M kernel-mode instructions (256 MiB)", 0 < boot < 1_000_000, f"{boot}")
+        check("idle kernel < 50 K instructions/s", after / secs < 50_000, f"{after / secs:.0f}/s over {secs:.1f} s")
+    finally:
+        q.kill()
+
+
 SCENARIOS = {"pattern": scenario_pattern, "idle": scenario_idle, "shell": scenario_shell,
-             "panic": scenario_panic, "net": scenario_net, "bzimage": scenario_bzimage}
+             "panic": scenario_panic, "net": scenario_net, "bzimage": scenario_bzimage,
+             "cost": scenario_cost}
 
 
 def main():
