@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of its RAM, and goes on there as if nothing happened: the pattern it keeps rewriting verifies.
  * Then the second VM's dirty pages are exactly the pages the guest wrote after the move.
  */
+@org.junit.jupiter.api.Tag("kvm")
 class SnapshotRestoreTest {
     @BeforeEach
     void kvm() { KvmGuests.requireKvm(); }

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Boots the test guest OS under KVM and checks what it prints (guest/README.md has the markers). */
+@org.junit.jupiter.api.Tag("kvm")
 class TestGuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(60);
 

@@ -1,0 +1,59 @@
+package dev.jettison.vmm.emu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An <em>emulated</em> KVM host for machines whose kernel offers no /dev/kvm (ours, some days):
+ * tools/kvm-emu boots Debian's kernel under QEMU's software CPU emulation with an emulated AMD
+ * SVM CPU, loads kvm_amd, and runs a command there with this machine's root filesystem and the
+ * repository mounted at the same paths. The command then uses the real KVM API of that kernel;
+ * only the hardware is emulated (about 30x slower for JVM work), so it is fit for functional
+ * tests and never for timing.
+ */
+public final class EmulatedKvmHost {
+    /** What the command printed and returned inside the emulated host. */
+    public record Result(int exitCode, String output) {}
+
+    private EmulatedKvmHost() {}
+
+    public static Optional<String> unavailableReason(Path home) {
+        if (!Files.isExecutable(home.resolve("tools/kvm-emu/run.sh"))) return Optional.of("no tools/kvm-emu/run.sh in " + home);
+        if (!"root".equals(System.getProperty("user.name"))) return Optional.of("the emulated KVM host needs root");
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) return Optional.empty();
+        }
+        return Optional.of("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
+    }
+
+    public static Result run(Path home, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        var cmd = new ArrayList<String>();
+        cmd.add(home.resolve("tools/kvm-emu/run.sh").toString());
+        cmd.addAll(command);
+        var pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("KVM_EMU_TIMEOUT", Long.toString(timeout.toSeconds()));
+        Process p = pb.start();
+        var out = new StringBuilder();
+        var reader = Thread.ofVirtual().start(() -> {
+            try (var in = p.getInputStream()) {
+                out.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                out.append("\n(output lost: ").append(e.getMessage()).append(")");
+            }
+        });
+        if (!p.waitFor(timeout.toSeconds() + 120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            reader.join(5000);
+            return new Result(124, out + "\n(emulated host did not finish within " + timeout + ")");
+        }
+        reader.join();
+        return new Result(p.exitValue(), out.toString());
+    }
+}
