@@ -7,6 +7,6 @@ final class SubcommandRegistry {
     private SubcommandRegistry() {}
 
     static void registerOptional(CommandLine cl) {
-        // sim subcommands are added here when the sim package lands
+        cl.addSubcommand(new dev.jettison.cli.sim.SimCommand());
     }
 }
