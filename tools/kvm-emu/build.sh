@@ -48,7 +48,7 @@ MODDIR=kernel/lib/modules/$KVER
 # Initramfs: busybox + the modules we need (with deps, per modules.dep) + /init.
 # kvm-amd pulls ccp/kvm/irqbypass; 9p over virtio lets L1 see host directories.
 MODS="kvm-amd 9p 9pnet_virtio virtio_pci virtio_console overlay tun veth"
-if [ ! -f initramfs.cpio.gz ] || [ "$HERE/init" -nt initramfs.cpio.gz ] || [ "$0" -nt initramfs.cpio.gz ]; then
+if [ ! -f initramfs.cpio.gz ] || [ "$HERE/init" -nt initramfs.cpio.gz ] || [ "$HERE/build.sh" -nt initramfs.cpio.gz ]; then
   rm -rf initrd && mkdir -p initrd/{bin,sbin,proc,sys,dev,mnt,host,run,lib/modules}
   cp bb/bin/busybox initrd/bin/busybox
   for a in sh mount umount mkdir insmod cat echo sleep poweroff chroot dmesg ls grep ln cp; do
