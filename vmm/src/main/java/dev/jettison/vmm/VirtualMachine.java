@@ -118,13 +118,15 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
-     * Guest page frame numbers (guest-physical address / 4096) written since the last call;
-     * needs dirty logging (VMs built by {@link #restore}).
+     * RAM page numbers ({@link GuestMemory#ramPage}) changed since the last call: the guest's own
+     * writes from KVM's dirty log, plus every page the VMM's devices touched. Needs dirty logging
+     * (VMs built by {@link #restore}).
      */
     public long[] takeDirtyPages() {
         if (!parts.logDirty()) throw new IllegalStateException("dirty logging is off for this VM");
-        var out = new java.util.ArrayList<Long>();
+        var out = new java.util.TreeSet<Long>();
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            long base = 0;
             for (var r : memory.regions()) {
                 long pages = r.size() / 4096;
                 var bitmap = arena.allocate(((pages + 63) / 64) * 8, 8);
@@ -132,13 +134,14 @@ public final class VirtualMachine implements AutoCloseable {
                 for (long w = 0; w < (pages + 63) / 64; w++) {
                     long word = bitmap.get(java.lang.foreign.ValueLayout.JAVA_LONG, w * 8);
                     while (word != 0) {
-                        int bit = Long.numberOfTrailingZeros(word);
+                        out.add(base + w * 64 + Long.numberOfTrailingZeros(word));
                         word &= word - 1;
-                        out.add(r.guestAddress() / 4096 + w * 64 + bit);
                     }
                 }
+                base += pages;
             }
         }
+        for (long p : memory.takeHostTouchedPages()) out.add(p);
         return out.stream().mapToLong(Long::longValue).toArray();
     }
 
@@ -236,6 +239,7 @@ public final class VirtualMachine implements AutoCloseable {
                 slot++;
             }
             var memory = new GuestMemory(regions);
+            if (parts.logDirty()) memory.trackHostAccess();
 
             var lines = new LineCollector();
             var sinks = new ArrayList<ConsoleSink>(List.of(lines));

@@ -16,13 +16,65 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class GuestMemory {
     private final List<MemoryRegion> regions;
+    private final long[] ramOffsets;
     private final long ramBytes;
+    /** Pages the VMM itself touched (device emulation), or null when nobody asked. */
+    private volatile java.util.concurrent.atomic.AtomicLongArray hostTouched;
 
     public GuestMemory(List<MemoryRegion> regions) {
         this.regions = List.copyOf(regions);
+        this.ramOffsets = new long[this.regions.size()];
         long total = 0;
-        for (var r : this.regions) total += r.size();
+        for (int i = 0; i < this.regions.size(); i++) {
+            ramOffsets[i] = total;
+            total += this.regions.get(i).size();
+        }
         this.ramBytes = total;
+    }
+
+    /**
+     * Starts (or restarts) recording which pages the VMM accesses on the guest's behalf. KVM's
+     * dirty log sees only the guest's own writes; a virtio device that writes read data or a used
+     * ring into guest memory is invisible to it, yet reintegration must send those pages back.
+     * Every access is recorded, reads included: a superset is safe, a miss would corrupt the guest.
+     */
+    public void trackHostAccess() {
+        hostTouched = new java.util.concurrent.atomic.AtomicLongArray((int) ((ramBytes / 4096 + 63) / 64));
+    }
+
+    /** RAM page numbers (position in RAM order, see {@link #ramPage}) touched since the last call; clears them. */
+    public long[] takeHostTouchedPages() {
+        var bits = hostTouched;
+        if (bits == null) return new long[0];
+        var out = new java.util.ArrayList<Long>();
+        for (int w = 0; w < bits.length(); w++) {
+            long word = bits.getAndSet(w, 0);
+            while (word != 0) {
+                out.add(w * 64L + Long.numberOfTrailingZeros(word));
+                word &= word - 1;
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The page's number in RAM order: regions back to back, so the MMIO gap takes no numbers. */
+    public long ramPage(long gpa) {
+        for (int i = 0; i < regions.size(); i++) {
+            if (regions.get(i).contains(gpa)) return (ramOffsets[i] + gpa - regions.get(i).guestAddress()) / 4096;
+        }
+        throw new GuestMemoryException("0x" + Long.toHexString(gpa) + " is not guest RAM");
+    }
+
+    /** The guest-physical address of RAM page {@code n}. */
+    public long gpaOfRamPage(long n) {
+        long off = n * 4096;
+        for (int i = regions.size() - 1; i >= 0; i--) {
+            if (off >= ramOffsets[i]) {
+                if (off - ramOffsets[i] >= regions.get(i).size()) break;
+                return regions.get(i).guestAddress() + off - ramOffsets[i];
+            }
+        }
+        throw new GuestMemoryException("RAM page " + n + " is beyond the guest's " + ramBytes / 4096 + " pages");
     }
 
     public List<MemoryRegion> regions() { return regions; }
@@ -39,12 +91,22 @@ public final class GuestMemory {
     /** Host view of [gpa, gpa+length), which must lie within one region. */
     public MemorySegment slice(long gpa, long length) {
         if (length < 0) throw new GuestMemoryException("negative length " + length + " at 0x" + Long.toHexString(gpa));
-        for (var r : regions) {
+        for (int i = 0; i < regions.size(); i++) {
+            var r = regions.get(i);
             if (r.contains(gpa)) {
                 long off = gpa - r.guestAddress();
                 if (length > r.size() - off) {
                     throw new GuestMemoryException(length + " bytes at 0x" + Long.toHexString(gpa)
                             + " run past the end of guest RAM region " + r);
+                }
+                var bits = hostTouched;
+                if (bits != null && length > 0) {
+                    long first = (ramOffsets[i] + off) / 4096, last = (ramOffsets[i] + off + length - 1) / 4096;
+                    for (long pg = first; pg <= last; pg++) {
+                        int w = (int) (pg >>> 6);
+                        long m = 1L << (pg & 63);
+                        if ((bits.get(w) & m) == 0) bits.getAndUpdate(w, v -> v | m);
+                    }
                 }
                 return r.host().asSlice(off, length);
             }
