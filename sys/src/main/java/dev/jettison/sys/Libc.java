@@ -61,6 +61,7 @@ public final class Libc {
     private static final MethodHandle PTHREAD_KILL = bindPlain("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PTHREAD_SIGMASK = bindPlain("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SIGACTION = bind("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
+    private static final MethodHandle MINCORE = bind("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS), -1);
     private static final MethodHandle SIGTIMEDWAIT = bind("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), -1);
     private static final MethodHandle STRERROR = bindPlain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle GETPID = bindPlain("getpid", FunctionDescriptor.of(JAVA_INT));
@@ -346,6 +347,16 @@ public final class Libc {
         try {
             var c = capture();
             check((int) SIGACTION.invokeExact(c, signal, act, old), c, "sigaction", "signal " + signal);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mincore(2): one byte per page of [addr, addr+length), bit 0 set where the page is resident. */
+    public static void mincore(MemorySegment addr, long length, MemorySegment vec) {
+        try {
+            var c = capture();
+            check((int) MINCORE.invokeExact(c, addr, length, vec), c, "mincore", length + " bytes");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -55,6 +55,15 @@ class LibcTest {
     }
 
     @Test
+    void residencyCountsOnlyTouchedPages() {
+        try (var region = MappedRegion.anonymous(64L << 20, "residency")) {
+            assertEquals(0, Residency.residentBytes(region.segment()));
+            for (int p = 0; p < 10; p++) region.segment().set(ValueLayout.JAVA_BYTE, p * 4096L * 3, (byte) 1);
+            assertEquals(10 * 4096, Residency.residentBytes(region.segment()));
+        }
+    }
+
+    @Test
     void eventFdWakesAPoll() {
         try (var ev = new EventFd(); var poll = new Poll(ev.fd().get())) {
             assertTrue(!poll.await(0));
