@@ -37,8 +37,8 @@ import java.util.zip.CRC32C;
 public final class Codec {
     static final int T_HELLO = 1, T_DESCRIPTOR = 2, T_PAGE_REQUEST = 3, T_PAGE_DATA = 4, T_BLOCK_REQUEST = 5,
             T_BLOCK_DATA = 6, T_DIRTY_PAGES = 7, T_DIRTY_BLOCKS = 8, T_REINTEGRATE_REQUEST = 9,
-            T_REINTEGRATE_DONE = 10, T_ACK = 11, T_ERROR = 12, T_BYE = 13;
-    private static final int MAX_TYPE = T_BYE;
+            T_REINTEGRATE_DONE = 10, T_ACK = 11, T_ERROR = 12, T_BYE = 13, T_ENDPOINTS = 14, T_SERVER_STATS = 15;
+    private static final int MAX_TYPE = T_SERVER_STATS;
     private static final int FLAG_ZERO = 1;
     /** Bytes of a dirty-batch entry header: number u64 + flags u8. */
     private static final int CHUNK_HEADER = 9;
@@ -97,6 +97,8 @@ public final class Codec {
             case Ack a -> T_ACK;
             case Message.Error e -> T_ERROR;
             case Bye b -> T_BYE;
+            case Message.Endpoints e -> T_ENDPOINTS;
+            case Message.ServerStats s -> T_SERVER_STATS;
         };
     }
 
@@ -115,6 +117,8 @@ public final class Codec {
             case Ack a -> 8;
             case Message.Error e -> 4 + errorText(e).length;
             case Bye b -> 0;
+            case Message.Endpoints e -> 4;
+            case Message.ServerStats s -> 7 * 8;
         };
     }
 
@@ -159,6 +163,9 @@ public final class Codec {
                 b.putShort((short) e.code()).putShort((short) t.length).put(t);
             }
             case Bye x -> { }
+            case Message.Endpoints e -> b.putShort((short) e.pagePort()).putShort((short) e.blockPort());
+            case Message.ServerStats s -> b.putLong(s.demandPages()).putLong(s.prefetchedPages()).putLong(s.zeroPages())
+                    .putLong(s.blocksFetched()).putLong(s.faultP50Nanos()).putLong(s.faultP99Nanos()).putLong(s.rssBytes());
         }
     }
 
@@ -309,6 +316,15 @@ public final class Codec {
                 yield new Message.Error(code, new String(t, StandardCharsets.UTF_8));
             }
             case T_BYE -> new Bye();
+            case T_ENDPOINTS -> new Message.Endpoints(in.u16("memserv port"), in.u16("diskserv port"));
+            case T_SERVER_STATS -> {
+                long[] v = new long[7];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = in.i64("server stat " + i);
+                    if (v[i] < 0) throw in.malformed("server stat " + i + " is negative: " + v[i]);
+                }
+                yield new Message.ServerStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+            }
             default -> throw new ProtocolException(Kind.UNKNOWN_TYPE, "message type " + type);
         };
         if (in.remaining() != 0) throw in.malformed(in.remaining() + " bytes left over after the message");

@@ -143,6 +143,29 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Desktop to server at consolidation: the ports of the desktop's memserv and diskserv (0 = none),
+     * on the address the control connection came from.
+     */
+    record Endpoints(int pagePort, int blockPort) implements Message {
+        public Endpoints {
+            if (pagePort < 0 || pagePort > 0xFFFF || blockPort < 0 || blockPort > 0xFFFF) {
+                throw new IllegalArgumentException("ports must be 0..65535: " + pagePort + ", " + blockPort);
+            }
+        }
+    }
+
+    /** Server to desktop before ReintegrateDone: what the consolidation cost, for the migration report. */
+    record ServerStats(long demandPages, long prefetchedPages, long zeroPages, long blocksFetched,
+                       long faultP50Nanos, long faultP99Nanos, long rssBytes) implements Message {
+        public ServerStats {
+            if (demandPages < 0 || prefetchedPages < 0 || zeroPages < 0 || blocksFetched < 0 || faultP50Nanos < 0
+                    || faultP99Nanos < 0 || rssBytes < 0) {
+                throw new IllegalArgumentException("server stats must be >= 0");
+            }
+        }
+    }
+
     /** Orderly end of a connection. */
     record Bye() implements Message {}
 }

@@ -93,6 +93,11 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
+    public SocketAddress remoteAddress() {
+        return socket.getRemoteSocketAddress();
+    }
+
+    @Override
     public void close() {
         try {
             socket.close();

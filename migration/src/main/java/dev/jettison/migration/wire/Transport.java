@@ -32,6 +32,9 @@ public interface Transport extends AutoCloseable {
     /** Who is on the other end, for log lines. */
     String peer();
 
+    /** The peer's address: the server reaches the desktop's memserv and diskserv on its host. */
+    java.net.SocketAddress remoteAddress();
+
     @Override
     void close();
 }

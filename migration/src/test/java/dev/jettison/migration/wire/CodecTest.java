@@ -47,6 +47,8 @@ class CodecTest {
                 new ReintegrateDone(123, 45),
                 new Ack(99),
                 new Message.Error(Message.Error.BAD_REQUEST, "page 99 out of range: ünïcode ok"),
+                new Endpoints(7001, 0),
+                new ServerStats(1, 2, 3, 4, 5_000, 60_000, 7L << 20),
                 new Bye());
     }
 
@@ -107,7 +109,7 @@ class CodecTest {
         v[4] = 2;
         assertEquals(Kind.UNSUPPORTED_VERSION, kindOf(codec, reseal(v)));
         byte[] t = codec.encode(new Ack(1));
-        t[5] = 14;
+        t[5] = 16;
         assertEquals(Kind.UNKNOWN_TYPE, kindOf(codec, reseal(t)));
         t[5] = 0;
         assertEquals(Kind.UNKNOWN_TYPE, kindOf(codec, reseal(t)));

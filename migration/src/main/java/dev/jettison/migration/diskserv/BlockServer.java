@@ -1,0 +1,128 @@
+package dev.jettison.migration.diskserv;
+
+import dev.jettison.migration.wire.Handshake;
+import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.ProtocolException;
+import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.TcpListener;
+import dev.jettison.migration.wire.Transport;
+import dev.jettison.migration.wire.Wire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * diskserv (§4): on the desktop, serves 4 KiB blocks of the VM's raw disk image to the server's
+ * cownetdisk, read-only. The image is opened read-only per connection, so nothing a peer sends
+ * can write it and reintegration can rewrite it between consolidations. All-zero blocks go out as
+ * a marker; the last block of an image that is not a whole number of blocks is padded with zeros.
+ */
+public final class BlockServer {
+    private static final Logger log = LoggerFactory.getLogger(BlockServer.class);
+    private static final byte[] ZERO = new byte[Wire.BLOCK_SIZE];
+
+    /** Counters since the server was made. */
+    public record Stats(long requests, long blocks, long zeroBlocks, long dataBytes, long badRequests) {}
+
+    private final Path image;
+    private final Message.Hello identity;
+    private final Runnable onRequest;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong blocks = new AtomicLong();
+    private final AtomicLong zeroBlocks = new AtomicLong();
+    private final AtomicLong dataBytes = new AtomicLong();
+    private final AtomicLong badRequests = new AtomicLong();
+
+    /** @param onRequest called on every request, so the desktop agent does not microsleep now (§4) */
+    public BlockServer(String vmId, Path image, Runnable onRequest) throws IOException {
+        this.image = image;
+        this.identity = Message.Hello.of(vmId, 0, Files.size(image), Role.DESKTOP);
+        this.onRequest = onRequest;
+    }
+
+    public BlockServer(String vmId, Path image) throws IOException {
+        this(vmId, image, () -> { });
+    }
+
+    public long diskBytes() { return identity.diskBytes(); }
+
+    public TcpListener listen(InetSocketAddress bind) throws IOException {
+        return TcpListener.open(bind, "diskserv-" + identity.vmId(), this::serve);
+    }
+
+    public Stats stats() {
+        return new Stats(requests.get(), blocks.get(), zeroBlocks.get(), dataBytes.get(), badRequests.get());
+    }
+
+    /** Serves one connection until Bye, end of stream or a frame that breaks the framing. */
+    public void serve(Transport t) throws IOException {
+        Handshake.server(t, identity, h -> h.diskBytes() == identity.diskBytes(), identity.diskBytes() + " disk bytes");
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            while (true) {
+                Message m;
+                try {
+                    m = t.receive();
+                } catch (EOFException e) {
+                    return;
+                } catch (ProtocolException e) {
+                    badRequests.incrementAndGet();
+                    log.warn("diskserv {}: bad frame from {}: {}", identity.vmId(), t.peer(), e.getMessage());
+                    t.send(new Message.Error(e.kind().framingIntact() ? Message.Error.BAD_REQUEST : Message.Error.PROTOCOL, e.getMessage()));
+                    if (e.kind().framingIntact()) continue;
+                    return;
+                }
+                switch (m) {
+                    case Message.BlockRequest r -> answer(t, ch, r);
+                    case Message.Bye b -> { return; }
+                    default -> {
+                        badRequests.incrementAndGet();
+                        t.send(new Message.Error(Message.Error.UNEXPECTED, "diskserv answers BlockRequest and Bye, not "
+                                + m.getClass().getSimpleName()));
+                    }
+                }
+            }
+        }
+    }
+
+    private void answer(Transport t, FileChannel ch, Message.BlockRequest r) throws IOException {
+        onRequest.run();
+        requests.incrementAndGet();
+        List<Message> out = new ArrayList<>(r.count());
+        for (long b = r.block(); b < r.block() + r.count(); b++) {
+            byte[] data = readBlock(ch, b);
+            if (Arrays.equals(data, ZERO)) {
+                zeroBlocks.incrementAndGet();
+                out.add(Message.BlockData.zero(r.requestId(), b));
+            } else {
+                dataBytes.addAndGet(data.length);
+                out.add(new Message.BlockData(r.requestId(), b, data));
+            }
+        }
+        blocks.addAndGet(r.count());
+        t.sendAll(out);
+    }
+
+    private static byte[] readBlock(FileChannel ch, long block) throws IOException {
+        byte[] data = new byte[Wire.BLOCK_SIZE];
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        long pos = block * Wire.BLOCK_SIZE;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) break; // past the end: the rest stays zero
+            pos += n;
+        }
+        return data;
+    }
+}

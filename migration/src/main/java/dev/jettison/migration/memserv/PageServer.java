@@ -1,0 +1,112 @@
+package dev.jettison.migration.memserv;
+
+import dev.jettison.migration.wire.Handshake;
+import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.ProtocolException;
+import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.TcpListener;
+import dev.jettison.migration.wire.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * memserv (§4): on the desktop, serves pages of the paused VM's RAM, the residue, to the
+ * consolidation server. Read-only: nothing a peer sends can change the residue. All-zero pages
+ * go out as a marker. The server decides which pages to ask for (the faulting page and its pivot
+ * window, by the core prefetch policy), because only it knows what it already holds; each request
+ * is a contiguous run answered page by page in order.
+ */
+public final class PageServer {
+    private static final Logger log = LoggerFactory.getLogger(PageServer.class);
+
+    /** Counters since the server was made. */
+    public record Stats(long requests, long pages, long zeroPages, long dataBytes, long badRequests) {}
+
+    private final Message.Hello identity;
+    private final GuestPages residue;
+    private final Runnable onRequest;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong pages = new AtomicLong();
+    private final AtomicLong zeroPages = new AtomicLong();
+    private final AtomicLong dataBytes = new AtomicLong();
+    private final AtomicLong badRequests = new AtomicLong();
+
+    /**
+     * @param onRequest called on every request, so the desktop agent knows not to microsleep now
+     *                  (§4: "whenever these state servers receive a request, they notify the activityMonitor")
+     */
+    public PageServer(String vmId, GuestPages residue, Runnable onRequest) {
+        this.identity = Message.Hello.of(vmId, residue.bytes(), 0, Role.DESKTOP);
+        this.residue = residue;
+        this.onRequest = onRequest;
+    }
+
+    public PageServer(String vmId, GuestPages residue) {
+        this(vmId, residue, () -> { });
+    }
+
+    /** Listens on {@code bind} (port 0 = any) and serves every connection on its own virtual thread. */
+    public TcpListener listen(InetSocketAddress bind) throws IOException {
+        return TcpListener.open(bind, "memserv-" + identity.vmId(), this::serve);
+    }
+
+    public Stats stats() {
+        return new Stats(requests.get(), pages.get(), zeroPages.get(), dataBytes.get(), badRequests.get());
+    }
+
+    /** Serves one connection until Bye, end of stream or a frame that breaks the framing. */
+    public void serve(Transport t) throws IOException {
+        Handshake.server(t, identity, h -> h.ramBytes() == identity.ramBytes(), identity.ramBytes() + " RAM bytes");
+        log.debug("memserv {}: serving {}", identity.vmId(), t.peer());
+        while (true) {
+            Message m;
+            try {
+                m = t.receive();
+            } catch (EOFException e) {
+                return;
+            } catch (ProtocolException e) {
+                badRequests.incrementAndGet();
+                log.warn("memserv {}: bad frame from {}: {}", identity.vmId(), t.peer(), e.getMessage());
+                t.send(new Message.Error(e.kind().framingIntact() ? Message.Error.BAD_REQUEST : Message.Error.PROTOCOL, e.getMessage()));
+                if (e.kind().framingIntact()) continue;
+                return;
+            }
+            switch (m) {
+                case Message.PageRequest r -> answer(t, r);
+                case Message.Bye b -> { return; }
+                default -> {
+                    badRequests.incrementAndGet();
+                    t.send(new Message.Error(Message.Error.UNEXPECTED, "memserv answers PageRequest and Bye, not "
+                            + m.getClass().getSimpleName()));
+                }
+            }
+        }
+    }
+
+    private void answer(Transport t, Message.PageRequest r) throws IOException {
+        onRequest.run();
+        requests.incrementAndGet();
+        List<Message> out = new ArrayList<>(r.count());
+        for (long p = r.page(); p < r.page() + r.count(); p++) {
+            MemorySegment page = residue.page(p);
+            if (GuestPages.isZero(page)) {
+                zeroPages.incrementAndGet();
+                out.add(Message.PageData.zero(r.requestId(), p));
+            } else {
+                dataBytes.addAndGet(page.byteSize());
+                out.add(new Message.PageData(r.requestId(), p, page.toArray(ValueLayout.JAVA_BYTE)));
+            }
+        }
+        pages.addAndGet(r.count());
+        t.sendAll(out);
+    }
+}

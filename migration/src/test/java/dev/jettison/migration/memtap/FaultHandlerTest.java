@@ -1,0 +1,309 @@
+package dev.jettison.migration.memtap;
+
+import dev.jettison.core.prefetch.PrefetchPolicy;
+import dev.jettison.migration.memserv.GuestPages;
+import dev.jettison.migration.memserv.PageServer;
+import dev.jettison.migration.wire.Connector;
+import dev.jettison.migration.wire.TcpListener;
+import dev.jettison.sys.MappedRegion;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * memtap against memserv over loopback TCP, with Java platform threads standing in for vCPUs:
+ * they touch a userfaultfd-registered region and stop until the handler fills the page.
+ */
+class FaultHandlerTest {
+    static final int PAGE = 4096;
+    static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @BeforeEach
+    void needsUserfaultfd() {
+        assumeTrue("root".equals(System.getProperty("user.name")),
+                "userfaultfd needs root here (vm.unprivileged_userfaultfd=0)");
+    }
+
+    static FaultHandler.Config config(PrefetchPolicy p) {
+        return FaultHandler.Config.paperDefaults().withPolicy(p);
+    }
+
+    @Test
+    void randomReadsAndWritesFromSeveralThreadsSeeExactlyTheDesktopsBytes() throws Exception {
+        long size = 64L << 20;
+        try (var desktop = new Residue(size, 42);
+             var memserv = new PageServer("vm-a", desktop.pages).listen(LOOPBACK);
+             var guest = MappedRegion.anonymous(size, "server guest RAM");
+             var handler = FaultHandler.start("vm-a", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), FaultHandler.Config.paperDefaults(), FaultTrace.NONE)) {
+            int threads = 4;
+            long pages = size / PAGE;
+            List<Map<Long, Long>> writes = new ArrayList<>();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            var start = new CountDownLatch(1);
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                Map<Long, Long> mine = new HashMap<>();
+                writes.add(mine);
+                var f = new CompletableFuture<Void>();
+                done.add(f);
+                Thread.ofPlatform().start(() -> {
+                    try (var cpu = new NativeTouch()) {
+                        start.await();
+                        Random r = new Random(1000 + id);
+                        for (int i = 0; i < 3000; i++) {
+                            long p = r.nextLong(pages);
+                            long off = p * PAGE + 64 + id * 8L; // each thread owns its own 8 bytes of every page
+                            if (r.nextInt(4) == 0) {
+                                long v = r.nextLong();
+                                cpu.writeLong(guest.segment(), off, v);
+                                mine.put(off, v);
+                            } else {
+                                long expect = mine.containsKey(off) ? mine.get(off)
+                                        : desktop.region.segment().get(ValueLayout.JAVA_LONG, off);
+                                long got = cpu.readLong(guest.segment(), off);
+                                if (got != expect) throw new AssertionError("page " + p + ": read " + got + ", expected " + expect);
+                            }
+                        }
+                        f.complete(null);
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+            }
+            start.countDown();
+            for (var f : done) f.get(60, TimeUnit.SECONDS);
+
+            // Every byte: the desktop's, plus the writes.
+            try (var cpu = new NativeTouch()) {
+                cpu.touchAll(guest.segment());
+            }
+            MemorySegment expected = MemorySegment.ofArray(new byte[(int) size]);
+            MemorySegment.copy(desktop.region.segment(), 0, expected, 0, size);
+            for (var m : writes) m.forEach((off, v) -> expected.set(ValueLayout.JAVA_LONG_UNALIGNED, off, v));
+            long mismatch = MemorySegment.mismatch(guest.segment(), 0, size, expected, 0, size);
+            assertEquals(-1, mismatch, "first differing byte");
+
+            FaultStats s = handler.stats();
+            assertEquals(pages, s.faults(), "every page touched once by the final scan");
+            assertEquals(pages, s.filledPages());
+            assertTrue(s.zeroPages() > 0, "zero pages arrive as markers: " + s);
+            if (s.prefetchWasted() == 0) {
+                assertEquals(desktop.zeroPages, s.zeroPages(), "each zero page reported once");
+                assertEquals((pages - desktop.zeroPages) * PAGE, s.bytesFetched(), "only non-zero pages carry data");
+            }
+            assertTrue(s.bufferHits() > 0 && s.prefetchedPages() > 0, s.toString());
+            assertEquals(s.faults(), s.remoteFaults() + s.bufferHits());
+            assertTrue(s.p50Nanos() > 0 && s.p99Nanos() >= s.p50Nanos(), s.toString());
+        }
+    }
+
+    @Test
+    void zeroPagesAreFilledAsZerosWithoutData() throws Exception {
+        long size = 4L << 20;
+        try (var desktop = new Residue(size, 7, p -> p >= 512); // first half all zero
+             var memserv = new PageServer("vm-z", desktop.pages).listen(LOOPBACK);
+             var guest = MappedRegion.anonymous(size, "guest");
+             var handler = FaultHandler.start("vm-z", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), config(new PrefetchPolicy.None()), FaultTrace.NONE)) {
+            try (var cpu = new NativeTouch()) {
+                for (long p = 0; p < 512; p++) assertEquals(0L, cpu.readLong(guest.segment(), p * PAGE + 8 * (p % 512)));
+                cpu.writeLong(guest.segment(), 100 * PAGE, 5L); // a zero-filled page is writable
+                assertEquals(5L, cpu.readLong(guest.segment(), 100 * PAGE));
+                cpu.touchAll(guest.segment().asSlice(0, 512 * PAGE));
+            }
+            var expected = MemorySegment.ofArray(new byte[512 * PAGE]);
+            expected.set(ValueLayout.JAVA_LONG_UNALIGNED, 100 * PAGE, 5L);
+            assertEquals(-1, MemorySegment.mismatch(guest.segment(), 0, 512 * PAGE, expected, 0, 512 * PAGE),
+                    "zero pages read as zeros, but for the one write");
+            FaultStats s = handler.stats();
+            assertEquals(512, s.zeroPages());
+            assertEquals(0, s.bytesFetched(), "zero pages cost no data");
+            assertEquals(512, s.filledPages());
+        }
+    }
+
+    @Test
+    void prefetchMakesFewerRoundTripsForASequentialScanAndCountsItsBytesApart() throws Exception {
+        long size = 16L << 20;
+        int scan = 2048;
+        try (var desktop = new Residue(size, 9);
+             var memserv = new PageServer("vm-p", desktop.pages).listen(LOOPBACK)) {
+            FaultStats none = scan(desktop, memserv, new PrefetchPolicy.None(), scan);
+            FaultStats window = scan(desktop, memserv, PrefetchPolicy.paperDefault(), scan);
+            assertEquals(scan, none.remoteFaults(), "without prefetch every page is a round trip");
+            assertEquals(0, none.prefetchBytes());
+            assertTrue(window.remoteFaults() * 5 < none.remoteFaults(),
+                    "pivot window of 20: " + window.remoteFaults() + " vs " + none.remoteFaults() + " round trips");
+            assertEquals(scan, window.remoteFaults() + window.bufferHits());
+            assertTrue(window.prefetchBytes() > 0 && window.demandBytes() > 0, window.toString());
+            assertEquals(window.remoteFaults(), window.demandPages());
+            // Prefetched pages wait in the buffer, outside guest memory, until touched.
+            assertEquals(scan, window.filledPages());
+            assertTrue(window.bufferedPages() > 0 && window.bufferedPages() <= 20, window.toString());
+            assertEquals(window.prefetchedPages(), window.bufferHits() + window.bufferedPages() + window.prefetchWasted());
+        }
+    }
+
+    private static FaultStats scan(Residue desktop, TcpListener memserv, PrefetchPolicy policy, int pages) throws Exception {
+        try (var guest = MappedRegion.anonymous(desktop.region.size(), "guest");
+             var handler = FaultHandler.start("vm-p", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), config(policy), FaultTrace.NONE);
+             var cpu = new NativeTouch()) {
+            for (long p = 0; p < pages; p++) {
+                assertEquals(desktop.region.segment().get(ValueLayout.JAVA_LONG, p * PAGE + 16),
+                        cpu.readLong(guest.segment(), p * PAGE + 16), "page " + p);
+            }
+            return handler.stats();
+        }
+    }
+
+    @Test
+    void concurrentFaultsOnOnePageMakeOneRequest() throws Exception {
+        long size = 1L << 20;
+        try (var desktop = new Residue(size, 3);
+             var memserv = new PageServer("vm-c", desktop.pages).listen(LOOPBACK);
+             var guest = MappedRegion.anonymous(size, "guest");
+             var handler = FaultHandler.start("vm-c", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), config(new PrefetchPolicy.None()), FaultTrace.NONE)) {
+            var go = new CountDownLatch(1);
+            List<CompletableFuture<Long>> reads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                var f = new CompletableFuture<Long>();
+                reads.add(f);
+                Thread.ofPlatform().start(() -> {
+                    try (var cpu = new NativeTouch()) {
+                        go.await();
+                        f.complete(cpu.readLong(guest.segment(), 5 * PAGE + 128));
+                    } catch (Exception e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+            }
+            go.countDown();
+            long want = desktop.region.segment().get(ValueLayout.JAVA_LONG, 5 * PAGE + 128);
+            for (var f : reads) assertEquals(want, f.get(10, TimeUnit.SECONDS));
+            FaultStats s = handler.stats();
+            assertEquals(1, s.requests());
+            assertEquals(1, s.faults());
+            assertEquals(1, s.demandPages());
+        }
+    }
+
+    @Test
+    void anUnreachableDesktopStopsTheFaultUntilItComesUp() throws Exception {
+        long size = 1L << 20;
+        int port;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        var address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        var wakes = new AtomicInteger();
+        var cfg = FaultHandler.Config.paperDefaults().withWaker(wakes::incrementAndGet)
+                .withBackoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)));
+        try (var desktop = new Residue(size, 11);
+             var guest = MappedRegion.anonymous(size, "guest");
+             var handler = FaultHandler.start("vm-u", GuestPages.of(guest.segment()),
+                     Connector.tcp(address, 500), cfg, FaultTrace.NONE)) {
+            var read = new CompletableFuture<Long>();
+            Thread.ofPlatform().start(() -> {
+                try (var cpu = new NativeTouch()) {
+                    read.complete(cpu.readLong(guest.segment(), 40 * PAGE + 8));
+                } catch (Exception e) {
+                    read.completeExceptionally(e);
+                }
+            });
+            Thread.sleep(400);
+            assertFalse(read.isDone(), "the fault must wait, not be filled with anything");
+            assertTrue(wakes.get() >= 2, "the desktop is woken before each retry: " + wakes.get());
+            try (var memserv = new PageServer("vm-u", desktop.pages).listen(address)) {
+                assertEquals(desktop.region.segment().get(ValueLayout.JAVA_LONG, 40 * PAGE + 8), read.get(10, TimeUnit.SECONDS));
+                assertEquals(1, handler.stats().remoteFaults());
+            }
+        }
+    }
+
+    @Test
+    void theServerGrowsWithTheTouchedPagesOnly() throws Exception {
+        long size = 1L << 30; // 1 GiB of guest RAM, 256 pages touched
+        Random r = new Random(5);
+        var touched = new java.util.TreeSet<Long>();
+        while (touched.size() < 256) touched.add(r.nextLong(size / PAGE));
+        try (var desktop = new Residue(size, 13, touched::contains);
+             var memserv = new PageServer("vm-r", desktop.pages).listen(LOOPBACK);
+             var guest = MappedRegion.anonymous(size, "guest");
+             var handler = FaultHandler.start("vm-r", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), FaultHandler.Config.paperDefaults(), FaultTrace.NONE);
+             var cpu = new NativeTouch()) {
+            long before = vmRssBytes();
+            for (long p : touched) cpu.readLong(guest.segment(), p * PAGE);
+            long growth = vmRssBytes() - before;
+            FaultStats s = handler.stats();
+            assertEquals(256, s.filledPages(), "prefetched neighbours must not be committed: " + s);
+            assertTrue(s.prefetchedPages() > 0);
+            // 256 pages are 1 MiB; allow the JVM's own noise, but nothing near the 1 GiB mapping.
+            assertTrue(growth < 64L << 20, "RSS grew by " + (growth >> 20) + " MiB for 1 MiB of touched pages");
+        }
+    }
+
+    static long vmRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+        throw new IOException("no VmRSS in /proc/self/status");
+    }
+
+    @Test
+    void everyFaultLandsInTheTraceInTheSimulatorsFormat() throws Exception {
+        long size = 1L << 20;
+        var out = new StringWriter();
+        try (var desktop = new Residue(size, 17);
+             var memserv = new PageServer("vm-t", desktop.pages).listen(LOOPBACK);
+             var guest = MappedRegion.anonymous(size, "guest");
+             var trace = new FaultTrace(out, "vm-t", 3);
+             var handler = FaultHandler.start("vm-t", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), config(new PrefetchPolicy.OnDemand(4)), trace);
+             var cpu = new NativeTouch()) {
+            cpu.readLong(guest.segment(), 100 * PAGE);      // remote: 100 + 98,99,101,102 prefetched
+            cpu.writeLong(guest.segment(), 101 * PAGE, 1L); // from the buffer, a write
+            handler.close();
+            String[] lines = out.toString().split("\n");
+            assertEquals("# jettison-faults v1 vm=vm-t consolidation=3", lines[0]);
+            assertEquals("t_ms,kind,number,op,cause", lines[1]);
+            List<String> rows = new ArrayList<>();
+            long last = 0;
+            for (int i = 2; i < lines.length; i++) {
+                String[] f = lines[i].split(",");
+                assertEquals(5, f.length, lines[i]);
+                long t = Long.parseLong(f[0]);
+                assertTrue(t >= last);
+                last = t;
+                rows.add(f[1] + "," + f[2] + "," + f[3] + "," + f[4]);
+            }
+            assertEquals(List.of("page,100,read,demand", "page,98,read,prefetch", "page,99,read,prefetch",
+                    "page,101,read,prefetch", "page,102,read,prefetch", "page,101,write,demand"), rows);
+        }
+    }
+}
