@@ -38,9 +38,10 @@ for applet in sh mount umount insmod mkdir cat echo ls ip ping poweroff reboot s
   ln -sf busybox "root/bin/$applet"
 done
 
-# The virtio drivers and what they depend on, in load order (modules.dep lists dependencies
-# after the module; we want leaves first).
-wanted="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net"
+# The virtio drivers in load order, each after what it depends on (modinfo -F depends on
+# 6.1: virtio needs virtio_ring; virtio_pci needs both plus the legacy/modern helpers;
+# virtio_net needs net_failover, which needs failover).
+wanted="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net"
 order=""
 for m in $wanted; do
   path=$(find "$modroot" -name "$m.ko*" | head -n1)
