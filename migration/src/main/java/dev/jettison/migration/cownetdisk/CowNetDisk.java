@@ -253,19 +253,24 @@ public final class CowNetDisk implements BlockBackend {
         if (bitmap.changed()) bitmap.save(dir.resolve(BITMAP));
     }
 
-    /** Flushes, then closes the slices and the connection to the desktop. */
+    /**
+     * Closes the connection to the desktop (a guest request still waiting for it fails), then
+     * flushes and closes the slices.
+     */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) return;
-        try {
-            flush();
-        } finally {
-            closed = true;
-            remote.close();
+    public void close() throws IOException {
+        remote.close(); // first, outside the lock: a read waiting for the desktop gives up and frees it
+        synchronized (this) {
+            if (closed) return;
             try {
-                readOnly.close();
+                flush();
             } finally {
-                dirty.close();
+                closed = true;
+                try {
+                    readOnly.close();
+                } finally {
+                    dirty.close();
+                }
             }
         }
     }

@@ -1,0 +1,95 @@
+package dev.jettison.migration.memserv;
+
+import dev.jettison.migration.wire.Codec;
+import dev.jettison.migration.wire.Handshake;
+import dev.jettison.migration.wire.Limits;
+import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.TcpTransport;
+import dev.jettison.migration.wire.Wire;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PageServerTest {
+    static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @Test
+    void servesRunsOfPagesWithZeroMarkersAndSurvivesBadRequests() throws Exception {
+        try (var arena = Arena.ofShared()) {
+            MemorySegment ram = arena.allocate(64 * 4096L, 4096);
+            for (long p = 0; p < 64; p += 2) ram.set(ValueLayout.JAVA_LONG, p * 4096 + 8, 1000 + p); // odd pages stay zero
+            var server = new PageServer("vm-s", GuestPages.of(ram));
+            try (var listener = server.listen(LOOPBACK);
+                 var t = TcpTransport.connect(listener.address(), 1000)) {
+                Handshake.client(t, Message.Hello.of("vm-s", 64 * 4096L, 0, Role.SERVER));
+                // Out of range, sent with our own wide limits so the encoder lets it through: an Error, not a dead server.
+                t.limits(new Limits(Limits.DEFAULT_MAX_PAYLOAD, Limits.DEFAULT_MAX_RUN, 1 << 20, 0));
+                t.send(new Message.PageRequest(1, 60, 10));
+                var err = assertInstanceOf(Message.Error.class, t.receive());
+                assertTrue(err.message().contains("outside"), err.message());
+                t.send(new Message.BlockRequest(2, 0, 1));
+                assertInstanceOf(Message.Error.class, t.receive());
+                t.send(new Message.PageRequest(3, 4, 3));
+                var p4 = assertInstanceOf(Message.PageData.class, t.receive());
+                var p5 = assertInstanceOf(Message.PageData.class, t.receive());
+                var p6 = assertInstanceOf(Message.PageData.class, t.receive());
+                assertEquals(List.of(4L, 5L, 6L), List.of(p4.page(), p5.page(), p6.page()));
+                assertEquals(3, p4.requestId());
+                assertEquals(1004, MemorySegment.ofArray(p4.data()).get(ValueLayout.JAVA_LONG_UNALIGNED, 8));
+                assertTrue(p5.isZero());
+                assertFalse(p6.isZero());
+                var s = server.stats();
+                assertEquals(1, s.zeroPages());
+                assertEquals(2 * 4096, s.dataBytes());
+                assertEquals(2, s.badRequests());
+            }
+        }
+    }
+
+    @Test
+    void aCorruptFrameEndsOnlyThatConnection() throws Exception {
+        try (var arena = Arena.ofShared()) {
+            MemorySegment ram = arena.allocate(16 * 4096L, 4096);
+            var server = new PageServer("vm-s", GuestPages.of(ram));
+            try (var listener = server.listen(LOOPBACK)) {
+                try (var raw = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+                    byte[] frame = new Codec(Limits.beforeHello()).encode(Message.Hello.of("vm-s", 16 * 4096L, 0, Role.SERVER));
+                    frame[Wire.HEADER_BYTES + 3] ^= 0x40; // breaks the checksum
+                    OutputStream out = raw.getOutputStream();
+                    out.write(frame);
+                    out.flush();
+                    raw.setSoTimeout(5000);
+                    raw.getInputStream().readAllBytes(); // returns only once the server has closed the connection
+                }
+                try (var t = TcpTransport.connect(listener.address(), 1000)) {
+                    Handshake.client(t, Message.Hello.of("vm-s", 16 * 4096L, 0, Role.SERVER));
+                    t.send(new Message.PageRequest(1, 0, 1));
+                    assertTrue(assertInstanceOf(Message.PageData.class, t.receive()).isZero());
+                }
+            }
+        }
+    }
+
+    @Test
+    void pageNumbersSkipTheMmioGap() {
+        try (var arena = Arena.ofShared()) {
+            MemorySegment low = arena.allocate(8 * 4096L, 4096), high = arena.allocate(4 * 4096L, 4096);
+            var pages = GuestPages.of(List.of(low, high));
+            assertEquals(12, pages.pageCount());
+            assertEquals(high.address(), pages.hostAddress(8));
+            assertEquals(9, pages.pageAt(high.address() + 4096 + 17));
+            assertEquals(-1, pages.pageAt(high.address() + 4 * 4096));
+            assertThrows(IndexOutOfBoundsException.class, () -> pages.page(12));
+        }
+    }
+}
