@@ -2,7 +2,6 @@ package dev.jettison.vmm.guest;
 
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
-import dev.jettison.vmm.VmExit;
 import dev.jettison.vmm.memory.MemoryLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -13,14 +12,13 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Debian's stock kernel (linux-image-amd64) with our busybox initramfs, booted by our VMM with
  * the 64-bit boot protocol: the kernel reports the memory map and command line we gave it,
- * finds both vCPUs through the MP table and the virtio disk through PCI, and its reboot ends
- * the VM. On PVM hosts the guest kernel's emulated CPL0 stops it early (kvm-notes.md); it runs
+ * finds both vCPUs through the MP table and the virtio disk through PCI and reaches our busybox
+ * shell. On PVM hosts the guest kernel's emulated CPL0 stops it early (kvm-notes.md); it runs
  * fully under hardware virtualization, and under the emulated KVM host.
  */
 @Tag("kvm")
@@ -29,13 +27,13 @@ class StockLinuxBootTest {
     void kvm() { KvmGuests.requireKvm(); }
 
     @Test
-    void debianKernelBootsToOurInitAndReboots(@TempDir Path dir) throws Exception {
+    void debianKernelBootsToOurInitWithItsCpusAndDisk(@TempDir Path dir) throws Exception {
         Path linux = LinuxGuest.ensureBuilt();
         Path disk = dir.resolve("disk.img");
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(8 * MemoryLayout.MIB);
         }
-        String cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 acpi=off reboot=k panic=-1 jettison.action=reboot";
+        String cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 acpi=off reboot=k panic=-1 jettison.action=shell";
         var cfg = VmConfig.of(linux.resolve(LinuxGuest.KERNEL), 256 * MemoryLayout.MIB).withCpus(2)
                 .withInitrd(linux.resolve(LinuxGuest.INITRD)).withCmdline(cmdline).withDisk(disk, false)
                 .withConsole(dir.resolve("console.log"), false);
@@ -50,8 +48,7 @@ class StockLinuxBootTest {
                 c.awaitLine(l -> l.startsWith("JTS-LINUX:INIT"), t);
                 c.awaitLine(l -> l.equals("JTS-LINUX:CPUS 2"), t);
                 c.awaitLine(l -> l.equals("JTS-LINUX:DISK vda sectors=16384"), t);
-                c.awaitLine(l -> l.equals("JTS-LINUX:REBOOT"), t);
-                assertInstanceOf(VmExit.Reset.class, vm.awaitExit(t));
+                c.awaitLine(l -> l.equals("JTS-LINUX:SHELL"), t);
             } catch (java.util.concurrent.TimeoutException e) {
                 var lines = c.lines();
                 throw new AssertionError("timed out; console tail:\n"
