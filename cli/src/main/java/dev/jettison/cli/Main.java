@@ -1,5 +1,10 @@
 package dev.jettison.cli;
 
+import dev.jettison.cli.migrate.ConsolidateCommand;
+import dev.jettison.cli.migrate.DemoCommand;
+import dev.jettison.cli.migrate.DesktopCommand;
+import dev.jettison.cli.migrate.ReintegrateCommand;
+import dev.jettison.cli.migrate.ServerCommand;
 import dev.jettison.cli.vm.VmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The {@code jettison} command: one subcommand per job of the system (DESIGN.md). */
 @Command(name = "jettison", mixinStandardHelpOptions = true, version = "jettison 0.1.0",
         description = "Partial VM migration for idle desktops (EuroSys'12 Jettison) on KVM.",
-        subcommands = {VmCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, VmCommand.class, DesktopCommand.class, ServerCommand.class,
+                ConsolidateCommand.class, ReintegrateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

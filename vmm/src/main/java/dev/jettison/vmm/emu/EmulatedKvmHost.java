@@ -20,7 +20,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmulatedKvmHost {
     /** What the command printed and returned inside the emulated host. */
-    public record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {
+        /** A count from the JUnit console launcher's summary ("[ 3 tests successful ]"), or -1. */
+        public int count(String what) {
+            var m = java.util.regex.Pattern.compile("\\[\\s*(\\d+) " + what + "\\s*\\]").matcher(output);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        }
+    }
+
+    /**
+     * Runs the tests tagged {@code tag} of the module whose build directory is {@code target}
+     * (its test-classpath.txt and tools/junit-platform-console-standalone.jar, written by the
+     * module's build) inside the emulated host.
+     */
+    public static Result runTaggedTests(Path home, Path target, String tag, Duration timeout)
+            throws IOException, InterruptedException {
+        String cp = target.resolve("test-classes") + ":" + target.resolve("classes") + ":"
+                + Files.readString(target.resolve("test-classpath.txt")).strip();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return run(home, List.of(java, "--enable-native-access=ALL-UNNAMED", "-Djettison.home=" + home, "-jar",
+                target.resolve("tools/junit-platform-console-standalone.jar").toString(), "execute", "--disable-banner",
+                "--disable-ansi-colors", "--details=tree", "--class-path", cp,
+                "--scan-class-path", target.resolve("test-classes").toString(), "--include-tag", tag), timeout);
+    }
 
     private EmulatedKvmHost() {}
 

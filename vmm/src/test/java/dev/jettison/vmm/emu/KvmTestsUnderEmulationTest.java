@@ -4,11 +4,8 @@ import dev.jettison.vmm.guest.TestGuest;
 import dev.jettison.vmm.kvm.Kvm;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,25 +28,12 @@ class KvmTestsUnderEmulationTest {
         assumeTrue(reason.isEmpty(), () -> "no KVM here and no emulated KVM host: " + reason.orElse(""));
         TestGuest.ensureBuilt(); // build the guest here, not 30x slower inside
 
-        Path module = home.resolve("vmm/target");
-        String cp = module.resolve("test-classes") + ":" + module.resolve("classes") + ":"
-                + Files.readString(module.resolve("test-classpath.txt")).strip();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var result = EmulatedKvmHost.run(home, List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djettison.home=" + home, "-jar", module.resolve("tools/junit-platform-console-standalone.jar").toString(),
-                "execute", "--disable-banner", "--disable-ansi-colors", "--details=tree", "--class-path", cp,
-                "--scan-class-path", module.resolve("test-classes").toString(), "--include-tag", "kvm"),
-                Duration.ofMinutes(25));
+        var result = EmulatedKvmHost.runTaggedTests(home, home.resolve("vmm/target"), "kvm", Duration.ofMinutes(25));
         String out = result.output();
         System.out.println(out); // kept in the surefire report: which KVM tests ran and how long they took
         assertEquals(0, result.exitCode(), out);
-        assertEquals(0, count(out, "tests failed"), out);
-        assertEquals(0, count(out, "tests skipped"), "inside the emulated host nothing may skip:\n" + out);
-        assertTrue(count(out, "tests successful") >= EXPECTED_KVM_TESTS, out);
-    }
-
-    private static int count(String out, String what) {
-        var m = Pattern.compile("\\[\\s*(\\d+) " + what + "\\s*\\]").matcher(out);
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        assertEquals(0, result.count("tests failed"), out);
+        assertEquals(0, result.count("tests skipped"), "inside the emulated host nothing may skip:\n" + out);
+        assertTrue(result.count("tests successful") >= EXPECTED_KVM_TESTS, out);
     }
 }

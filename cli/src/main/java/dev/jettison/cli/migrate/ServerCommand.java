@@ -1,0 +1,36 @@
+package dev.jettison.cli.migrate;
+
+import dev.jettison.core.prefetch.PrefetchPolicy;
+import dev.jettison.migration.memtap.FaultHandler;
+import dev.jettison.migration.partial.ConsolidationServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the consolidation server: hosts partial VMs sent by desktops.")
+public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--listen", description = "address for desktops (default 127.0.0.1:7800; port 0 = any)")
+    String listen = "127.0.0.1:7800";
+
+    @Option(names = "--state-dir", description = "per-VM disk slices, console logs, fault traces (default ~/.cache/jettison/server)")
+    Path stateDir = Path.of(System.getProperty("user.home"), ".cache", "jettison", "server");
+
+    @Option(names = "--prefetch", description = "prefetch policy (see core PrefetchPolicy.parse; default: on-demand pivot window, paper §3.4)")
+    String prefetch = "ondemand";
+
+    @Override
+    public Integer call() throws Exception {
+        var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch));
+        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen))) {
+            // The first line is for scripts (and jettison demo) that started us with port 0.
+            System.out.println("jettison server listening on " + Endpoints.format(server.address()));
+            System.out.flush();
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+}
