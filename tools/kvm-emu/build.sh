@@ -51,7 +51,7 @@ MODS="kvm-amd 9p 9pnet_virtio virtio_pci virtio_console overlay tun veth"
 if [ ! -f initramfs.cpio.gz ] || [ "$HERE/init" -nt initramfs.cpio.gz ] || [ "$HERE/build.sh" -nt initramfs.cpio.gz ]; then
   rm -rf initrd && mkdir -p initrd/{bin,sbin,proc,sys,dev,mnt,host,run,lib/modules}
   cp bb/bin/busybox initrd/bin/busybox
-  for a in sh mount umount mkdir insmod cat echo sleep poweroff chroot dmesg ls grep ln cp; do
+  for a in sh mount umount mkdir insmod cat echo sleep poweroff chroot dmesg ls grep ln cp ip; do
     ln -sf busybox "initrd/bin/$a"
   done
   # Resolve dependencies in load order (deps first), de-duplicated.
