@@ -51,6 +51,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var noKvm = dev.jettison.vmm.kvm.Kvm.unavailableReason();
+        if (noKvm.isPresent()) return runEmulated(noKvm.get());
         Path work = Files.createTempDirectory("jettison-demo");
         Path disk = work.resolve("desktop-disk.img");
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -98,6 +100,30 @@ public final class DemoCommand implements Callable<Integer> {
             server.destroy();
             server.waitFor();
         }
+    }
+
+    /**
+     * Without /dev/kvm the demo re-runs itself inside the emulated KVM host (tools/kvm-emu): real
+     * KVM on emulated hardware, so it shows the mechanism working but its timings mean nothing.
+     */
+    private int runEmulated(String why) throws Exception {
+        var home = TestGuest.home().orElseThrow(() -> new IllegalStateException(why));
+        var unavailable = dev.jettison.vmm.emu.EmulatedKvmHost.unavailableReason(home);
+        if (unavailable.isPresent() || System.getenv("JETTISON_IN_EMULATED_HOST") != null) {
+            throw new IllegalStateException(why + (unavailable.isPresent() ? "; and " + unavailable.get() : ""));
+        }
+        System.out.println("No usable KVM here (" + why + ").");
+        System.out.println("Running the demo inside the emulated KVM host instead: real KVM on emulated hardware,");
+        System.out.println("so it shows partial migration working, but its timings are ~30x slower than real.");
+        TestGuest.ensureBuilt();
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        var cmd = new ArrayList<>(List.of(home.resolve("tools/kvm-emu/run.sh").toString(), "env", "JETTISON_IN_EMULATED_HOST=1",
+                java, "--enable-native-access=ALL-UNNAMED", "-Djettison.home=" + home, "-cp", System.getProperty("java.class.path"),
+                "dev.jettison.cli.Main", "demo", "--mem", mem, "--cycles", Integer.toString(cycles),
+                "--remote-seconds", Integer.toString(remoteSeconds), "--pattern-mib", Integer.toString(patternMib),
+                "--prefetch", prefetch));
+        var p = new ProcessBuilder(cmd).directory(home.toFile()).inheritIO().start();
+        return p.waitFor();
     }
 
     private static void report(List<MigrationReport> reports, String verify, DiskPatternCheck.Result disk, VmExit exit) {
