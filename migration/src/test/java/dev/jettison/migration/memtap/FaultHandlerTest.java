@@ -262,6 +262,8 @@ class FaultHandlerTest {
             long growth = vmRssBytes() - before;
             FaultStats s = handler.stats();
             assertEquals(256, s.filledPages(), "prefetched neighbours must not be committed: " + s);
+            assertEquals(256L * PAGE, dev.jettison.sys.Residency.residentBytes(guest.segment()),
+                    "mincore: exactly the touched pages of the 1 GiB mapping are resident");
             assertTrue(s.prefetchedPages() > 0);
             // 256 pages are 1 MiB; allow the JVM's own noise, but nothing near the 1 GiB mapping.
             assertTrue(growth < 64L << 20, "RSS grew by " + (growth >> 20) + " MiB for 1 MiB of touched pages");
