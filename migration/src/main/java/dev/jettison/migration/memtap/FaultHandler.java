@@ -13,6 +13,7 @@ import dev.jettison.migration.wire.Wire;
 import dev.jettison.sys.EventFd;
 import dev.jettison.sys.Poll;
 import dev.jettison.sys.uffd.Userfaultfd;
+import dev.jettison.vmm.memory.GuestMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,6 +191,14 @@ public final class FaultHandler implements AutoCloseable {
                 wait(100);
             }
         }
+    }
+
+    /** {@link #populate} for the guest-physical range [gpa, gpa+length), as a device sees guest memory. */
+    public void populateGuestRange(GuestMemory memory, long gpa, long length) throws InterruptedException {
+        if (length <= 0) return;
+        long first = memory.ramPage(gpa);
+        long last = memory.ramPage(gpa + length - 1);
+        populate(first, (int) (last - first + 1));
     }
 
     /** The guest touched {@code page} (not yet filled): fill it from the buffer or decide what to fetch. */

@@ -270,6 +270,27 @@ class FaultHandlerTest {
         }
     }
 
+    @Test
+    void populateLetsJavaCodeReadGuestPagesWithoutFaulting() throws Exception {
+        long size = 1L << 20;
+        try (var desktop = new Residue(size, 19);
+             var memserv = new PageServer("vm-j", desktop.pages).listen(LOOPBACK);
+             var guest = MappedRegion.anonymous(size, "guest");
+             var handler = FaultHandler.start("vm-j", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), FaultHandler.Config.paperDefaults(), FaultTrace.NONE)) {
+            handler.populate(30, 3);
+            for (long p = 30; p < 33; p++) {
+                assertTrue(handler.isFilled(p));
+                // Plain Java access: safe only because the pages are already there.
+                assertEquals(-1, MemorySegment.mismatch(guest.segment(), p * PAGE, (p + 1) * PAGE,
+                        desktop.region.segment(), p * PAGE, (p + 1) * PAGE), "page " + p);
+            }
+            assertFalse(handler.isFilled(29), "neighbours wait in the prefetch buffer, not in guest memory");
+            handler.populate(30, 3); // already there: returns at once
+            assertEquals(3, handler.stats().filledPages());
+        }
+    }
+
     static long vmRssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
