@@ -25,6 +25,8 @@ pwd > "$CTL/cwd"
 export -p | grep -v -E '^declare -x (PWD|OLDPWD|SHLVL|_)=' > "$CTL/env" || true
 echo "$REPO" > "$CTL/repo"
 
+# AVX, AVX2, FMA and F16C are switched off: QEMU 7.2 was the first to emulate them and a JVM
+# whose JIT used them crashed once in here (SIGSEGV in compiled code); SSE4.2 is long proven.
 # TCG with -cpu max: every feature TCG can emulate, incl. svm + npt (kvm_amd
 # needs SVM; NPT avoids shadow paging in L1's KVM) and no 'TCG doesn't support'
 # warnings (EPYC,+svm,+npt also works). -nic none: no network device at all (loopback only policy).
@@ -32,7 +34,7 @@ echo "$REPO" > "$CTL/repo"
 t0=$(date +%s.%N)
 qrc=0
 timeout -k 5 "${KVM_EMU_TIMEOUT:-1800}" qemu-system-x86_64 \
-  -accel tcg,thread=multi -cpu "${KVM_EMU_CPU:-max}" \
+  -accel tcg,thread=multi -cpu "${KVM_EMU_CPU:-max,avx=off,avx2=off,fma=off,f16c=off}" \
   -smp "${KVM_EMU_SMP:-2}" -m "${KVM_EMU_MEM:-4G}" \
   -kernel "$KERNEL" -initrd "$CACHE/initramfs.cpio.gz" \
   -append "console=ttyS0 quiet loglevel=3 panic=-1 ${KVM_EMU_APPEND:-}" \
