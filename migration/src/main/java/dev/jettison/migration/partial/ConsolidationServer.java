@@ -142,6 +142,8 @@ public final class ConsolidationServer implements AutoCloseable {
             var trace = FaultTrace.open(dir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
             var memtap = FaultHandler.start(hello.vmId(), GuestPages.of(vm.memory()),
                     Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), faultConfig, trace);
+            // Device code runs on Java threads: it must never be the first to touch a missing page.
+            vm.memory().populateWith(memtap::populate);
             vm.start();
             return new Hosted(hello.vmId(), vm, memtap, disk);
         } catch (IOException | RuntimeException e) {

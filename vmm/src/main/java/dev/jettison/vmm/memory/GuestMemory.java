@@ -18,6 +18,20 @@ public final class GuestMemory {
     private final List<MemoryRegion> regions;
     private final long[] ramOffsets;
     private final long ramBytes;
+    /**
+     * Makes pages present before the VMM touches them. On a consolidation server guest RAM is
+     * filled on demand through userfaultfd; a Java thread that touched a missing page itself would
+     * stop in a page fault where the JVM cannot bring it to a safepoint, and the next garbage
+     * collection would then wait for it forever. So device code asks for the pages first, from
+     * an ordinary blocking wait.
+     */
+    @FunctionalInterface
+    public interface Populator {
+        void populate(long firstRamPage, int count) throws InterruptedException;
+    }
+
+    private volatile Populator populator;
+
     /** Pages the VMM itself touched (device emulation), or null when nobody asked. */
     private volatile java.util.concurrent.atomic.AtomicLongArray hostTouched;
 
@@ -30,6 +44,11 @@ public final class GuestMemory {
             total += this.regions.get(i).size();
         }
         this.ramBytes = total;
+    }
+
+    /** From now on, every access of the VMM first makes its pages present through {@code p}. */
+    public void populateWith(Populator p) {
+        this.populator = p;
     }
 
     /**
@@ -100,6 +119,16 @@ public final class GuestMemory {
                             + " run past the end of guest RAM region " + r);
                 }
                 var bits = hostTouched;
+                var pop = populator;
+                if (pop != null && length > 0) {
+                    long first = (ramOffsets[i] + off) / 4096, last = (ramOffsets[i] + off + length - 1) / 4096;
+                    try {
+                        pop.populate(first, (int) (last - first + 1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new GuestMemoryException("interrupted while fetching guest pages " + first + ".." + last);
+                    }
+                }
                 if (bits != null && length > 0) {
                     long first = (ramOffsets[i] + off) / 4096, last = (ramOffsets[i] + off + length - 1) / 4096;
                     for (long pg = first; pg <= last; pg++) {

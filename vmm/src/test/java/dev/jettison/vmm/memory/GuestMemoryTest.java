@@ -42,4 +42,16 @@ class GuestMemoryTest {
             assertEquals(0, mem.takeHostTouchedPages().length, "taking clears");
         }
     }
+
+    @Test
+    void populatorIsAskedForEveryPageBeforeTheVmmTouchesIt() {
+        try (var arena = Arena.ofConfined()) {
+            var mem = twoRegions(arena);
+            var asked = new java.util.ArrayList<String>();
+            mem.populateWith((first, count) -> asked.add(first + "+" + count));
+            mem.write(10 * 4096 - 4, new byte[8]);
+            mem.readInt((1L << 32) + 4096);
+            assertEquals(List.of("9+2", "65+1"), asked);
+        }
+    }
 }
