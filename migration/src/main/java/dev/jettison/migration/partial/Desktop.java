@@ -200,9 +200,13 @@ public final class Desktop implements AutoCloseable {
         }
         if (!blocks.isEmpty()) {
             try (var f = new RandomAccessFile(diskImage.toFile(), "rw")) {
+                long size = f.length();
                 for (var c : blocks) {
+                    // The last block of an image that is not a whole number of blocks is partly beyond it.
+                    int n = (int) Math.min(4096, size - c.number() * 4096);
+                    if (n <= 0) throw new IOException("dirty block " + c.number() + " lies beyond the " + size + "-byte disk");
                     f.seek(c.number() * 4096);
-                    f.write(c.isZero() ? new byte[4096] : c.data());
+                    f.write(c.isZero() ? new byte[4096] : c.data(), 0, n);
                 }
                 f.getFD().sync();
             }
