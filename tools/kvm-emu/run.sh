@@ -5,7 +5,7 @@
 # kvm_amd loaded, so CMD sees a working /dev/kvm. The host's / is the L1 root
 # (read-only, via 9p); the repo is mounted read-write at the same path; CMD
 # runs in the current directory. Exits with CMD's exit code.
-# Env: KVM_EMU_MEM (default 4G), KVM_EMU_SMP (default 2), KVM_EMU_CPU,
+# Env: KVM_EMU_MEM (default 4G), KVM_EMU_SMP (default 1), KVM_EMU_CPU,
 #      KVM_EMU_APPEND (extra kernel args), KVM_EMU_TIMEOUT (seconds, default 1800;
 #      a hung L1 is killed and run.sh exits 124).
 set -euo pipefail
@@ -25,6 +25,9 @@ pwd > "$CTL/cwd"
 export -p | grep -v -E '^declare -x (PWD|OLDPWD|SHLVL|_)=' > "$CTL/env" || true
 echo "$REPO" > "$CTL/repo"
 
+# One emulated CPU by default: with two, JVMs in here crashed twice (SIGSEGV at the entry of a
+# freshly compiled method, in different programs), which points at multi-threaded TCG and the
+# JIT patching code that another vCPU runs. KVM guests inside still get their own vCPU threads.
 # AVX, AVX2, FMA and F16C are switched off: QEMU 7.2 was the first to emulate them and a JVM
 # whose JIT used them crashed once in here (SIGSEGV in compiled code); SSE4.2 is long proven.
 # TCG with -cpu max: every feature TCG can emulate, incl. svm + npt (kvm_amd
@@ -35,7 +38,7 @@ t0=$(date +%s.%N)
 qrc=0
 timeout -k 5 "${KVM_EMU_TIMEOUT:-1800}" qemu-system-x86_64 \
   -accel tcg,thread=multi -cpu "${KVM_EMU_CPU:-max,avx=off,avx2=off,fma=off,f16c=off}" \
-  -smp "${KVM_EMU_SMP:-2}" -m "${KVM_EMU_MEM:-4G}" \
+  -smp "${KVM_EMU_SMP:-1}" -m "${KVM_EMU_MEM:-4G}" \
   -kernel "$KERNEL" -initrd "$CACHE/initramfs.cpio.gz" \
   -append "console=ttyS0 quiet loglevel=3 panic=-1 ${KVM_EMU_APPEND:-}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \

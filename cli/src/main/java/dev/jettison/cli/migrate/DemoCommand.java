@@ -154,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (line == null || !line.startsWith("jettison server listening on ")) {
             throw new IllegalStateException("the server process did not start: " + line);
         }
-        Thread.ofVirtual().start(() -> in.lines().forEach(l -> { }));
+        Thread.ofVirtual().start(() -> in.lines().forEach(l -> System.out.println("[server] " + l)));
         return Endpoints.parse(line.substring("jettison server listening on ".length()).strip());
     }
 }
