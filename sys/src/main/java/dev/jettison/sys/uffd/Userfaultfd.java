@@ -29,7 +29,6 @@ public final class Userfaultfd implements AutoCloseable {
     private static final long UFFDIO_ZEROPAGE = 0xC020AA04L;
     private static final long USERFAULTFD_IOC_NEW = 0xAA00L;
     public static final long REGISTER_MODE_MISSING = 1;
-    private static final long COPY_MODE_DONTWAKE = 1;
     private static final int UFFD_EVENT_PAGEFAULT = 0x12;
     private static final long PAGEFAULT_FLAG_WRITE = 1;
     private static final long MSG_SIZE = 32;

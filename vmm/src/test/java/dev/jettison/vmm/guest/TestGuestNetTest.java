@@ -79,20 +79,18 @@ class TestGuestNetTest {
 
     /** A TCP echo of {@code bytes} random bytes from the peer namespace; returns "echoed N match" when all came back. */
     private String echo(int bytes) throws Exception {
-        {
-            String script = String.join("\n", List.of(
-                    "import os, socket",
-                    "data = os.urandom(" + bytes + ")",
-                    "s = socket.create_connection(('10.0.2.15', 7), timeout=30)",
-                    "s.sendall(data)",
-                    "s.shutdown(socket.SHUT_WR)",
-                    "got = b''",
-                    "while True:",
-                    "    b = s.recv(65536)",
-                    "    if not b: break",
-                    "    got += b",
-                    "print('echoed', len(got), 'match' if got == data else 'MISMATCH')"));
-            return sh("ip", "netns", "exec", ns, "python3", "-c", script).strip();
-        }
+        String script = String.join("\n", List.of(
+                "import os, socket",
+                "data = os.urandom(" + bytes + ")",
+                "s = socket.create_connection(('10.0.2.15', 7), timeout=30)",
+                "s.sendall(data)",
+                "s.shutdown(socket.SHUT_WR)",
+                "got = b''",
+                "while True:",
+                "    b = s.recv(65536)",
+                "    if not b: break",
+                "    got += b",
+                "print('echoed', len(got), 'match' if got == data else 'MISMATCH')"));
+        return sh("ip", "netns", "exec", ns, "python3", "-c", script).strip();
     }
 }
