@@ -2,7 +2,7 @@ package dev.jettison.migration.diskserv;
 
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
-import dev.jettison.migration.wire.ProtocolException;
+import dev.jettison.migration.wire.RequestLoop;
 import dev.jettison.migration.wire.Role;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
@@ -10,7 +10,6 @@ import dev.jettison.migration.wire.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -70,29 +69,8 @@ public final class BlockServer {
     public void serve(Transport t) throws IOException {
         Handshake.server(t, identity, h -> h.diskBytes() == identity.diskBytes(), identity.diskBytes() + " disk bytes");
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            while (true) {
-                Message m;
-                try {
-                    m = t.receive();
-                } catch (EOFException e) {
-                    return;
-                } catch (ProtocolException e) {
-                    badRequests.incrementAndGet();
-                    log.warn("diskserv {}: bad frame from {}: {}", identity.vmId(), t.peer(), e.getMessage());
-                    t.send(new Message.Error(e.kind().framingIntact() ? Message.Error.BAD_REQUEST : Message.Error.PROTOCOL, e.getMessage()));
-                    if (e.kind().framingIntact()) continue;
-                    return;
-                }
-                switch (m) {
-                    case Message.BlockRequest r -> answer(t, ch, r);
-                    case Message.Bye b -> { return; }
-                    default -> {
-                        badRequests.incrementAndGet();
-                        t.send(new Message.Error(Message.Error.UNEXPECTED, "diskserv answers BlockRequest and Bye, not "
-                                + m.getClass().getSimpleName()));
-                    }
-                }
-            }
+            RequestLoop.serve(t, "diskserv", identity.vmId(), Message.BlockRequest.class, r -> answer(t, ch, r),
+                    badRequests::incrementAndGet);
         }
     }
 

@@ -2,14 +2,13 @@ package dev.jettison.migration.memserv;
 
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
-import dev.jettison.migration.wire.ProtocolException;
+import dev.jettison.migration.wire.RequestLoop;
 import dev.jettison.migration.wire.Role;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -67,29 +66,8 @@ public final class PageServer {
     public void serve(Transport t) throws IOException {
         Handshake.server(t, identity, h -> h.ramBytes() == identity.ramBytes(), identity.ramBytes() + " RAM bytes");
         log.debug("memserv {}: serving {}", identity.vmId(), t.peer());
-        while (true) {
-            Message m;
-            try {
-                m = t.receive();
-            } catch (EOFException e) {
-                return;
-            } catch (ProtocolException e) {
-                badRequests.incrementAndGet();
-                log.warn("memserv {}: bad frame from {}: {}", identity.vmId(), t.peer(), e.getMessage());
-                t.send(new Message.Error(e.kind().framingIntact() ? Message.Error.BAD_REQUEST : Message.Error.PROTOCOL, e.getMessage()));
-                if (e.kind().framingIntact()) continue;
-                return;
-            }
-            switch (m) {
-                case Message.PageRequest r -> answer(t, r);
-                case Message.Bye b -> { return; }
-                default -> {
-                    badRequests.incrementAndGet();
-                    t.send(new Message.Error(Message.Error.UNEXPECTED, "memserv answers PageRequest and Bye, not "
-                            + m.getClass().getSimpleName()));
-                }
-            }
-        }
+        RequestLoop.serve(t, "memserv", identity.vmId(), Message.PageRequest.class, r -> answer(t, r),
+                badRequests::incrementAndGet);
     }
 
     private void answer(Transport t, Message.PageRequest r) throws IOException {
