@@ -7,8 +7,6 @@ import dev.jettison.migration.wire.Role;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
 import dev.jettison.migration.wire.Wire;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * a marker; the last block of an image that is not a whole number of blocks is padded with zeros.
  */
 public final class BlockServer {
-    private static final Logger log = LoggerFactory.getLogger(BlockServer.class);
     private static final byte[] ZERO = new byte[Wire.BLOCK_SIZE];
 
     /** Counters since the server was made. */
