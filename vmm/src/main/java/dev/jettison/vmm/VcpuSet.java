@@ -124,6 +124,34 @@ public final class VcpuSet {
         }
     }
 
+    /**
+     * What every vCPU is doing, for a guest that stopped making progress: each thread's state and
+     * top frames (in KVM_RUN, or blocked in a device?), then, if the vCPUs can be paused, each one's
+     * RIP, CPL and bytes at RIP. The VM is resumed afterwards if this call paused it.
+     */
+    public String diagnose(Duration pauseTimeout) {
+        var sb = new StringBuilder();
+        for (int i = 0; i < threads.length; i++) {
+            var t = threads[i];
+            sb.append("vCPU ").append(i).append(" thread ").append(t == null ? "not started" : t.getState());
+            if (t != null) {
+                var frames = t.getStackTrace();
+                for (int f = 0; f < Math.min(6, frames.length); f++) sb.append("\n    at ").append(frames[f]);
+            }
+            sb.append('\n');
+        }
+        boolean wasPaused = isPaused();
+        try {
+            pause(pauseTimeout);
+            for (var vcpu : vcpus) sb.append("vCPU ").append(vcpu.id()).append(where(vcpu)).append('\n');
+        } catch (TimeoutException e) {
+            sb.append("could not pause to read registers: ").append(e.getMessage()).append('\n');
+        } finally {
+            if (!wasPaused) resume();
+        }
+        return sb.toString();
+    }
+
     private void kickAll() {
         for (var k : kicks) if (k != null) k.kick();
     }

@@ -332,6 +332,9 @@ public final class VirtualMachine implements AutoCloseable {
 
     public void resume() { vcpus.resume(); }
 
+    /** Thread states and registers of every vCPU, for reports on a guest that stopped making progress. */
+    public String diagnose() { return vcpus.diagnose(Duration.ofSeconds(5)); }
+
     public void stop() { vcpus.stop(new VmExit.Stopped()); }
 
     @Override

@@ -52,7 +52,8 @@ class StockLinuxBootTest {
             } catch (java.util.concurrent.TimeoutException e) {
                 var lines = c.lines();
                 throw new AssertionError("timed out; console tail:\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())), e);
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))
+                        + "\nvCPUs:\n" + vm.diagnose(), e);
             }
         }
     }
