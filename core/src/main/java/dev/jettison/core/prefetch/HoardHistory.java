@@ -16,6 +16,21 @@ public final class HoardHistory {
     private record Seen(int consolidations, int lastConsolidation) {
     }
 
+    /**
+     * One remembered page, for storing the history between consolidations.
+     *
+     * @param consolidations    in how many consolidations the VM asked for it
+     * @param lastConsolidation the latest of them (1-based)
+     */
+    public record Entry(long page, int consolidations, int lastConsolidation) {
+        public Entry {
+            if (page < 0) throw new IllegalArgumentException("negative page " + page);
+            if (consolidations < 1 || lastConsolidation < 1) {
+                throw new IllegalArgumentException("page " + page + ": consolidation counts must be >= 1");
+            }
+        }
+    }
+
     private final int maxPages;
     private final Map<Long, Seen> pages = new HashMap<>();
     private int consolidation;
@@ -26,6 +41,32 @@ public final class HoardHistory {
 
     public HoardHistory(int maxPages) {
         this.maxPages = maxPages;
+    }
+
+    /**
+     * A history as stored earlier: {@code consolidations} finished, with these pages.
+     *
+     * @throws IllegalArgumentException if an entry claims more consolidations than there were
+     */
+    public static HoardHistory restore(int consolidations, List<Entry> entries, int maxPages) {
+        var h = new HoardHistory(maxPages);
+        h.consolidation = consolidations;
+        for (var e : entries) {
+            if (e.consolidations() > consolidations || e.lastConsolidation() > consolidations) {
+                throw new IllegalArgumentException("page " + e.page() + " seen in " + e.consolidations()
+                        + " consolidations (last " + e.lastConsolidation() + ") but only " + consolidations + " happened");
+            }
+            h.pages.put(e.page(), new Seen(e.consolidations(), e.lastConsolidation()));
+        }
+        return h;
+    }
+
+    /** Every remembered page, by page number. */
+    public List<Entry> entries() {
+        List<Entry> out = new ArrayList<>(pages.size());
+        pages.forEach((p, s) -> out.add(new Entry(p, s.consolidations, s.lastConsolidation)));
+        out.sort(java.util.Comparator.comparingLong(Entry::page));
+        return out;
     }
 
     public int consolidations() {

@@ -81,6 +81,20 @@ class PrefetchTest {
     }
 
     @Test
+    void aStoredHistoryRanksLikeTheOriginal() {
+        var history = new HoardHistory();
+        history.recordConsolidation(List.of(1L, 2L, 3L));
+        history.recordConsolidation(List.of(3L, 4L));
+        var copy = HoardHistory.restore(history.consolidations(), history.entries(), HoardHistory.DEFAULT_MAX_PAGES);
+        assertEquals(history.ranked(10), copy.ranked(10));
+        copy.recordConsolidation(List.of(1L));
+        assertEquals(List.of(1L, 3L, 4L, 2L), copy.ranked(10));
+        var e = assertThrows(IllegalArgumentException.class, () -> HoardHistory.restore(1,
+                List.of(new HoardHistory.Entry(7, 2, 2)), 100));
+        assertTrue(e.getMessage().contains("page 7"), e.getMessage());
+    }
+
+    @Test
     void policiesParseAndRejectNonsense() {
         assertEquals(new PrefetchPolicy.Combined(8, 100), PrefetchPolicy.parse("both:8:100"));
         var e = assertThrows(IllegalArgumentException.class, () -> PrefetchPolicy.parse("hoarding:lots"));

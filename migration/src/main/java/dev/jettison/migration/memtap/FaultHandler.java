@@ -1,5 +1,6 @@
 package dev.jettison.migration.memtap;
 
+import dev.jettison.core.prefetch.HoardHistory;
 import dev.jettison.core.prefetch.PageAccess;
 import dev.jettison.core.prefetch.PartialMemory;
 import dev.jettison.core.prefetch.PivotWindow;
@@ -7,6 +8,7 @@ import dev.jettison.core.prefetch.PrefetchBuffer;
 import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.memserv.GuestPages;
 import dev.jettison.migration.wire.Connector;
+import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.Role;
 import dev.jettison.migration.wire.Wire;
@@ -193,6 +195,26 @@ public final class FaultHandler implements AutoCloseable {
         }
     }
 
+    /**
+     * Hoarding (§3.4): asks the desktop now, at consolidation, for the pages earlier consolidations
+     * of this VM needed, as many as the policy's hoard size and the prefetch buffer allow. They wait
+     * in the buffer like on-demand prefetches and count as prefetched. Returns the pages asked for.
+     */
+    public int hoard(HoardHistory history) {
+        List<PageLink.Run> runs;
+        int n;
+        synchronized (this) {
+            List<Long> chosen = new ArrayList<>(memory.hoard(history));
+            chosen.removeIf(p -> filled.get((int) (long) p) || inFlight.get((int) (long) p));
+            chosen.sort(null);
+            n = chosen.size();
+            runs = prefetchRuns(chosen);
+            requests += runs.size();
+        }
+        link.request(runs);
+        return n;
+    }
+
     /** {@link #populate} for the guest-physical range [gpa, gpa+length), as a device sees guest memory. */
     public void populateGuestRange(GuestMemory memory, long gpa, long length) throws InterruptedException {
         if (length <= 0) return;
@@ -229,13 +251,22 @@ public final class FaultHandler implements AutoCloseable {
             inFlight.set((int) page);
             runs.add(new PageLink.Run(page, 1, false));
         }
+        // The policy put these in the buffer; ask for those not already on their way.
+        candidates.removeIf(p -> !buffer.contains(p) || inFlight.get((int) (long) p));
+        runs.addAll(prefetchRuns(candidates));
+        requests += runs.size();
+        return runs;
+    }
+
+    /** Marks ascending {@code pages} in flight as prefetches and groups them into contiguous requests. */
+    private List<PageLink.Run> prefetchRuns(List<Long> pages) {
+        List<PageLink.Run> runs = new ArrayList<>();
         long runStart = -1;
         int runLen = 0;
-        for (long p : candidates) {
-            if (!buffer.contains(p) || inFlight.get((int) p)) continue;
+        for (long p : pages) {
             inFlight.set((int) p);
             trace.record(FaultTrace.Kind.PAGE, p, false, true);
-            if (runLen > 0 && p == runStart + runLen) {
+            if (runLen > 0 && p == runStart + runLen && runLen < Limits.DEFAULT_MAX_RUN) {
                 runLen++;
             } else {
                 if (runLen > 0) runs.add(new PageLink.Run(runStart, runLen, true));
@@ -244,7 +275,6 @@ public final class FaultHandler implements AutoCloseable {
             }
         }
         if (runLen > 0) runs.add(new PageLink.Run(runStart, runLen, true));
-        requests += runs.size();
         return runs;
     }
 

@@ -1,9 +1,11 @@
 package dev.jettison.migration.partial;
 
+import dev.jettison.core.prefetch.HoardHistory;
 import dev.jettison.migration.cownetdisk.CowNetDisk;
 import dev.jettison.migration.memserv.GuestPages;
 import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.memtap.FaultTrace;
+import dev.jettison.migration.memtap.HoardStore;
 import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
@@ -43,7 +45,8 @@ public final class ConsolidationServer implements AutoCloseable {
     private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
 
     /** A VM running here. */
-    private record Hosted(String vmId, VirtualMachine vm, FaultHandler memtap, CowNetDisk disk) implements AutoCloseable {
+    private record Hosted(String vmId, VirtualMachine vm, FaultHandler memtap, CowNetDisk disk, HoardStore hoard)
+            implements AutoCloseable {
         @Override
         public void close() {
             vm.close();
@@ -144,12 +147,38 @@ public final class ConsolidationServer implements AutoCloseable {
                     Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), faultConfig, trace);
             // Device code runs on Java threads: it must never be the first to touch a missing page.
             vm.memory().populateWith(memtap::populate);
+            var hoard = new HoardStore(dir.resolve("hoard-history.txt"));
+            if (faultConfig.policy().hoardPages() > 0) {
+                int asked = memtap.hoard(loadHistory(hello.vmId(), hoard));
+                LOG.info("VM {}: hoarding {} pages its earlier consolidations needed", hello.vmId(), asked);
+            }
             vm.start();
-            return new Hosted(hello.vmId(), vm, memtap, disk);
+            return new Hosted(hello.vmId(), vm, memtap, disk, hoard);
         } catch (IOException | RuntimeException e) {
             if (vm != null) vm.close();
             if (disk != null) disk.close();
             throw e;
+        }
+    }
+
+    /** A damaged history costs this consolidation its hoard, never the VM. */
+    private static HoardHistory loadHistory(String vmId, HoardStore store) {
+        try {
+            return store.load();
+        } catch (IOException e) {
+            LOG.warn("VM {}: ignoring its hoard history: {}", vmId, e.getMessage());
+            return new HoardHistory();
+        }
+    }
+
+    /** The pages this consolidation asked for join the VM's history for the next one's hoard (§3.4). */
+    private static void rememberDemand(Hosted h) {
+        try {
+            var history = loadHistory(h.vmId(), h.hoard());
+            history.recordConsolidation(h.memtap().demandedPages());
+            h.hoard().save(history);
+        } catch (IOException e) {
+            LOG.warn("VM {}: could not save its hoard history: {}", h.vmId(), e.getMessage());
         }
     }
 
@@ -184,6 +213,7 @@ public final class ConsolidationServer implements AutoCloseable {
             }
             if (!batch.isEmpty()) t.send(new Message.DirtyBlocks(List.copyOf(batch)));
         }
+        rememberDemand(h);
         var fs = h.memtap().stats();
         t.send(new Message.ServerStats(fs.demandPages(), fs.prefetchedPages(), fs.zeroPages(),
                 h.disk() == null ? 0 : h.disk().fetchedBlocks(), fs.p50Nanos(), fs.p99Nanos(), residentBytes(vm)));

@@ -188,6 +188,42 @@ class FaultHandlerTest {
     }
 
     @Test
+    void hoardingFetchesLastTimesPagesAtConsolidationSoTheirTouchesCostNoRoundTrip() throws Exception {
+        long size = 8L << 20;
+        List<Long> needed = List.of(3L, 4L, 5L, 6L, 700L, 701L, 1500L);
+        try (var desktop = new Residue(size, 13);
+             var memserv = new PageServer("vm-h", desktop.pages).listen(LOOPBACK)) {
+            var history = new dev.jettison.core.prefetch.HoardHistory();
+            FaultStats first = touchPages(desktop, memserv, new PrefetchPolicy.Hoarding(100), history, needed);
+            assertEquals(needed.size(), first.remoteFaults(), "nothing to hoard the first time");
+            history.recordConsolidation(needed);
+            FaultStats second = touchPages(desktop, memserv, new PrefetchPolicy.Hoarding(100), history, needed);
+            assertEquals(0, second.remoteFaults(), "every page was hoarded: " + second);
+            assertEquals(needed.size(), second.bufferHits());
+            assertEquals(needed.size(), second.prefetchedPages(), "hoarded pages count as prefetched");
+            assertEquals(0, second.demandPages());
+            assertEquals(3, second.requests(), "contiguous pages go in one request: 3-6, 700-701, 1500");
+        }
+    }
+
+    private static FaultStats touchPages(Residue desktop, TcpListener memserv, PrefetchPolicy policy,
+                                         dev.jettison.core.prefetch.HoardHistory history, List<Long> pages) throws Exception {
+        try (var guest = MappedRegion.anonymous(desktop.region.size(), "guest");
+             var handler = FaultHandler.start("vm-h", GuestPages.of(guest.segment()),
+                     Connector.tcp(memserv.address(), 1000), config(policy), FaultTrace.NONE);
+             var cpu = new NativeTouch()) {
+            int hoarded = handler.hoard(history);
+            // Wait for the hoard to land, as a guest idling after consolidation would.
+            for (int i = 0; i < 100 && handler.stats().prefetchedPages() < hoarded; i++) Thread.sleep(50);
+            for (long p : pages) {
+                assertEquals(desktop.region.segment().get(ValueLayout.JAVA_LONG, p * PAGE + 24),
+                        cpu.readLong(guest.segment(), p * PAGE + 24), "page " + p);
+            }
+            return handler.stats();
+        }
+    }
+
+    @Test
     void concurrentFaultsOnOnePageMakeOneRequest() throws Exception {
         long size = 1L << 20;
         try (var desktop = new Residue(size, 3);
