@@ -1,0 +1,65 @@
+package dev.jettison.migration.partial;
+
+import dev.jettison.migration.memtap.FaultHandler;
+import dev.jettison.migration.wire.Handshake;
+import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.TcpTransport;
+import dev.jettison.vmm.snapshot.DescriptorCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The server facing bad input from a desktop: a corrupt or truncated descriptor and a frame cut
+ * short are refused with a reason naming the problem, no VM is created, and the server goes on
+ * serving the next desktop. Needs no KVM: all of it is refused before a VM would exist.
+ */
+class ConsolidationServerInputTest {
+    private static final long RAM = 64L << 20;
+
+    @Test
+    void aCorruptOrTruncatedDescriptorIsRefusedWithItsReasonAndTheServerGoesOn(@TempDir Path dir) throws Exception {
+        try (var server = ConsolidationServer.start(dir, FaultHandler.Config.paperDefaults(),
+                new InetSocketAddress("127.0.0.1", 0))) {
+            assertRefused(server, "not-a-descriptor".getBytes(), "bad magic");
+            byte[] headerOnly = Arrays.copyOf("JTSDESC".getBytes(), 5);
+            assertRefused(server, headerOnly, "truncated");
+            assertEquals(0, server.hostedCount(), "no VM was created");
+        }
+    }
+
+    @Test
+    void aFrameCutShortEndsOnlyThatConnection(@TempDir Path dir) throws Exception {
+        try (var server = ConsolidationServer.start(dir, FaultHandler.Config.paperDefaults(),
+                new InetSocketAddress("127.0.0.1", 0))) {
+            try (var s = new Socket()) {
+                s.connect(server.address(), 2000);
+                s.getOutputStream().write(new byte[] {'J', 'T', 'S', 1, 0, 0}); // a frame header cut short
+            }
+            // The server still answers a well-behaved desktop with the descriptor's own reason.
+            assertRefused(server, new byte[100], "bad magic");
+            assertEquals(0, server.hostedCount());
+        }
+    }
+
+    private static void assertRefused(ConsolidationServer server, byte[] descriptor, String reason) throws IOException {
+        try (var t = TcpTransport.connect(server.address(), 2000)) {
+            Handshake.client(t, Message.Hello.of("bad-input", RAM, 0, Role.DESKTOP));
+            t.send(new Message.Endpoints(1, 0));
+            t.send(new Message.Descriptor(DescriptorCodec.VERSION, descriptor));
+            var reply = assertInstanceOf(Message.Error.class, t.receive());
+            assertTrue(reply.message().contains("cannot run VM bad-input") && reply.message().contains(reason),
+                    reply.message());
+        }
+    }
+}
