@@ -23,6 +23,8 @@ trap 'rm -rf "$CTL"' EXIT
 printf '%q ' "$@" > "$CTL/cmd"; echo >> "$CTL/cmd"
 pwd > "$CTL/cwd"
 export -p | grep -v -E '^declare -x (PWD|OLDPWD|SHLVL|_)=' > "$CTL/env" || true
+# Tells the command it runs in the emulated host (timings are not native; see README).
+echo 'export JETTISON_KVM_EMU=1' >> "$CTL/env"
 echo "$REPO" > "$CTL/repo"
 
 # One emulated CPU by default: with two, JVMs in here crashed twice (SIGSEGV at the entry of a

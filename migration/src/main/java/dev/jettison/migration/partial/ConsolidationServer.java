@@ -83,6 +83,18 @@ public final class ConsolidationServer implements AutoCloseable {
         return h == null ? null : h.vm();
     }
 
+    /** memtap's counters for {@code vmId}, or null if it is not here. */
+    public dev.jettison.migration.memtap.FaultStats faultStats(String vmId) {
+        var h = hosted.get(vmId);
+        return h == null ? null : h.memtap().stats();
+    }
+
+    /** Resident bytes of {@code vmId}'s RAM on this server (what hosting it costs), or -1 if it is not here. */
+    public long residentBytes(String vmId) {
+        var h = hosted.get(vmId);
+        return h == null ? -1 : residentBytes(h.vm());
+    }
+
     private void serve(Transport t) throws Exception {
         Message first = t.receive();
         if (!(first instanceof Message.Hello hello) || hello.role() != Role.DESKTOP) {

@@ -88,6 +88,48 @@ class PartialMigrationTest {
         assertEquals(0, DiskPatternCheck.check(disk).badBytes());
     }
 
+    /**
+     * Issue 3: on the server the idle guest keeps its 1 s and 60 s timers running for minutes of
+     * guest time (idle.speed=5: two minutes of wall time are ten guest minutes, ten T60 bursts)
+     * while the server holds only the pages it touched: far less than the 64 MiB it warmed up.
+     */
+    @Test
+    void onTheServerTheIdleGuestRunsForMinutesWithinItsWorkingSet(@TempDir Path dir) throws Exception {
+        var cfg = VmConfig.of(TestGuest.bzImage(), 256 * MemoryLayout.MIB)
+                .withCmdline("prog=idle idle.warm_mib=64 idle.speed=5 idle.seed=3");
+        try (var server = ConsolidationServer.start(dir.resolve("server"), FaultHandler.Config.paperDefaults(),
+                new InetSocketAddress("127.0.0.1", 0));
+             var vm = VirtualMachine.create(cfg);
+             var desktop = new Desktop("idle-rss", vm, null, new InetSocketAddress("127.0.0.1", 0))) {
+            vm.start();
+            vm.console().awaitLine(l -> l.startsWith("JTS:IDLE READY"), Duration.ofMinutes(3));
+            desktop.consolidate(server.address());
+            var remote = server.vm("idle-rss");
+            var console = remote.console();
+            int from = console.lineCount();
+            long maxResident = 0;
+            int t60 = 0;
+            long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(5000);
+                maxResident = Math.max(maxResident, server.residentBytes("idle-rss"));
+                var stats = server.faultStats("idle-rss");
+                assertTrue(server.residentBytes("idle-rss") <= (stats.filledPages() + 16) * 4096,
+                        "the server holds only pages the guest touched: " + server.residentBytes("idle-rss") + " bytes, "
+                                + stats.filledPages() + " pages filled");
+            }
+            var lines = console.lines().subList(from, console.lineCount());
+            t60 = (int) lines.stream().filter(l -> l.startsWith("JTS:IDLE T60")).count();
+            long t1 = lines.stream().filter(l -> l.startsWith("JTS:IDLE T1")).count();
+            assertTrue(t60 >= 5, "the 60 s timer kept firing on the server: " + t60 + " bursts in 2 min at speed 5");
+            assertTrue(t1 >= 5 * t60, "the 1 s timer kept firing: " + t1);
+            assertTrue(maxResident < 32 * MemoryLayout.MIB,
+                    "server RSS for the VM stayed within its working set: " + maxResident / 1024 + " KiB");
+            var report = desktop.reintegrate(Duration.ofMinutes(2));
+            assertTrue(report.serverRssBytes() <= report.bytesToServer() + 16 * 4096, report.summary());
+        }
+    }
+
     @Test
     void serverDeathLeavesTheGuestRunningOnTheDesktop(@TempDir Path dir) throws Exception {
         var cfg = VmConfig.of(TestGuest.bzImage(), 128 * MemoryLayout.MIB)

@@ -26,8 +26,27 @@ class StockLinuxBootTest {
     @BeforeEach
     void kvm() { KvmGuests.requireKvm(); }
 
+    /**
+     * In the emulated KVM host (QEMU TCG with emulated SVM) this two-vCPU boot stalled once in
+     * about ten runs mid-boot, with no console output for minutes; natively it never has. There a
+     * stalled boot is reported (console tail and vCPU state) and tried once more; natively once.
+     */
     @Test
     void debianKernelBootsToOurInitWithItsCpusAndDisk(@TempDir Path dir) throws Exception {
+        int attempts = System.getenv("JETTISON_KVM_EMU") != null ? 2 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                boot(dir.resolve("attempt-" + attempt));
+                return;
+            } catch (AssertionError e) {
+                if (attempt >= attempts) throw e;
+                System.err.println("stock kernel boot stalled in the emulated KVM host; trying once more:\n" + e.getMessage());
+            }
+        }
+    }
+
+    private void boot(Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
         Path linux = LinuxGuest.ensureBuilt();
         Path disk = dir.resolve("disk.img");
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -40,7 +59,7 @@ class StockLinuxBootTest {
         try (var vm = VirtualMachine.create(cfg)) {
             vm.start();
             var c = vm.console();
-            Duration t = Duration.ofMinutes(5);
+            Duration t = Duration.ofMinutes(4);
             try {
                 assertTrue(c.awaitLine(l -> l.contains("Linux version"), t).contains("Linux version"));
                 c.awaitLine(l -> l.contains("BIOS-e820: [mem 0x0000000000100000-0x000000000fffffff] usable"), t);
