@@ -79,6 +79,7 @@ final class RemoteBlocks implements AutoCloseable {
                     current = t;
                     connects++;
                 }
+                waker.beforeRequest();
                 return ask(current, first, count);
             } catch (IOException e) {
                 if (closed) throw new IOException("cownetdisk " + hello.vmId() + " is closed", e);

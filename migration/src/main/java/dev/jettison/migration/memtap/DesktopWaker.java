@@ -10,5 +10,12 @@ public interface DesktopWaker {
     /** Does nothing: for a desktop that never sleeps, and for tests. */
     DesktopWaker NONE = () -> { };
 
+    /** The desktop did not answer: wake it (it may be asleep without the server knowing). */
     void wake();
+
+    /**
+     * About to send a request: wake the desktop first if it is known to be asleep (§4: memtap and
+     * cownetdisk notify remoteWakeup before fetching). Must return quickly.
+     */
+    default void beforeRequest() { }
 }

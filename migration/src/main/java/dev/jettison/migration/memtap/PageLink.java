@@ -80,6 +80,7 @@ final class PageLink implements AutoCloseable {
             }
             t = current;
         }
+        waker.beforeRequest();
         // Sent outside the lock: a blocked send must never stop the reader from draining replies.
         // If the link is down, the reconnect resends everything outstanding, these included.
         if (t != null) {

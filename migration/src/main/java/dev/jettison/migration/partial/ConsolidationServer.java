@@ -5,7 +5,10 @@ import dev.jettison.migration.cownetdisk.CowNetDisk;
 import dev.jettison.migration.memserv.GuestPages;
 import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.memtap.FaultTrace;
+import dev.jettison.migration.memtap.DesktopWaker;
 import dev.jettison.migration.memtap.HoardStore;
+import dev.jettison.migration.memtap.RemoteWakeup;
+import dev.jettison.migration.memtap.WakePackets;
 import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
@@ -41,16 +44,24 @@ public final class ConsolidationServer implements AutoCloseable {
 
     private final Path stateDir;
     private final FaultHandler.Config faultConfig;
+    private final WakePackets wakePackets;
     private final TcpListener listener;
     private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
 
     /** A VM running here. */
-    private record Hosted(String vmId, VirtualMachine vm, FaultHandler memtap, CowNetDisk disk, HoardStore hoard)
-            implements AutoCloseable {
+    private record Hosted(String vmId, VirtualMachine vm, FaultHandler memtap, CowNetDisk disk, HoardStore hoard,
+                          RemoteWakeup wakeup, DesktopWaker packets) implements AutoCloseable {
         @Override
         public void close() {
             vm.close();
             memtap.close();
+            if (packets instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the wake sender of {}: {}", vmId, e.toString());
+                }
+            }
             if (disk != null) {
                 try {
                     disk.close();
@@ -61,16 +72,24 @@ public final class ConsolidationServer implements AutoCloseable {
         }
     }
 
-    private ConsolidationServer(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind) throws IOException {
+    private ConsolidationServer(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
+                                WakePackets wakePackets) throws IOException {
         this.stateDir = stateDir;
         this.faultConfig = faultConfig;
+        this.wakePackets = wakePackets;
         Files.createDirectories(stateDir);
         this.listener = TcpListener.open(bind, "consolidation-server", this::serve);
     }
 
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind)
             throws IOException {
-        return new ConsolidationServer(stateDir, faultConfig, bind);
+        return new ConsolidationServer(stateDir, faultConfig, bind, WakePackets.NONE);
+    }
+
+    /** A server whose remoteWakeup wakes microsleeping desktops with {@code wakePackets} (§4). */
+    public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
+                                            WakePackets wakePackets) throws IOException {
+        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets);
     }
 
     public InetSocketAddress address() { return listener.address(); }
@@ -134,6 +153,10 @@ public final class ConsolidationServer implements AutoCloseable {
                 return;
             }
             if (m instanceof Message.Bye) return;
+            if (m instanceof Message.Microsleep sleep) {
+                h.wakeup().desktopAsleep(sleep.asleep());
+                continue;
+            }
             t.send(new Message.Error(Message.Error.UNEXPECTED, "unexpected " + m.getClass().getSimpleName()));
         }
     }
@@ -146,17 +169,20 @@ public final class ConsolidationServer implements AutoCloseable {
         }
         Path dir = stateDir.resolve(hello.vmId());
         Files.createDirectories(dir);
+        DesktopWaker packets = ends.wakeMac() == 0 ? DesktopWaker.NONE : wakePackets.to(desktop, ends.wakeMac(), ends.wakePort());
+        var wakeup = new RemoteWakeup(packets);
         CowNetDisk disk = null;
-        if (state.hasDisk()) {
-            disk = CowNetDisk.open(dir, hello.vmId(), state.diskSectors() * 512,
-                    Connector.tcp(new InetSocketAddress(desktop, ends.blockPort()), 5000));
-        }
         VirtualMachine vm = null;
         try {
+            if (state.hasDisk()) {
+                disk = CowNetDisk.open(dir, hello.vmId(), state.diskSectors() * 512,
+                        Connector.tcp(new InetSocketAddress(desktop, ends.blockPort()), 5000),
+                        CowNetDisk.Options.defaults().withWaker(wakeup));
+            }
             vm = VirtualMachine.restore(state, disk, null, dir.resolve("console.log"), true);
             var trace = FaultTrace.open(dir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
             var memtap = FaultHandler.start(hello.vmId(), GuestPages.of(vm.memory()),
-                    Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), faultConfig, trace);
+                    Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), faultConfig.withWaker(wakeup), trace);
             // Device code runs on Java threads: it must never be the first to touch a missing page.
             vm.memory().populateWith(memtap::populate);
             var hoard = new HoardStore(dir.resolve("hoard-history.txt"));
@@ -165,10 +191,17 @@ public final class ConsolidationServer implements AutoCloseable {
                 LOG.info("VM {}: hoarding {} pages its earlier consolidations needed", hello.vmId(), asked);
             }
             vm.start();
-            return new Hosted(hello.vmId(), vm, memtap, disk, hoard);
+            return new Hosted(hello.vmId(), vm, memtap, disk, hoard, wakeup, packets);
         } catch (IOException | RuntimeException e) {
             if (vm != null) vm.close();
             if (disk != null) disk.close();
+            if (packets instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // already failing; the first error is the one to report
+                }
+            }
             throw e;
         }
     }

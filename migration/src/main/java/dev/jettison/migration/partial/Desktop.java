@@ -51,6 +51,7 @@ public final class Desktop implements AutoCloseable {
     private final BlockServer blockServer;
     private final TcpListener pageListener;
     private final TcpListener blockListener;
+    private final Wake wake;
     private volatile DesktopState state = DesktopState.LOCAL;
     private Transport session;
     private CompletableFuture<MigrationReport> reintegration;
@@ -59,7 +60,26 @@ public final class Desktop implements AutoCloseable {
     private long reintegrationStart;
     private Message.ServerStats serverStats;
 
+    /**
+     * How the server wakes this desktop from a microsleep: its MAC for the magic packet and the UDP
+     * port its Wake-on-LAN listener uses (0 = the server's configured port). {@link #NEVER} for a
+     * desktop that does not microsleep.
+     */
+    public record Wake(long mac, int port) {
+        public static final Wake NEVER = new Wake(0, 0);
+
+        public Wake {
+            if (mac < 0 || mac > Message.Endpoints.MAX_MAC) throw new IllegalArgumentException("MAC must fit 48 bits: " + mac);
+            if (port < 0 || port > 0xFFFF) throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+    }
+
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn) throws IOException {
+        this(vmId, vm, diskImage, serveOn, Wake.NEVER);
+    }
+
+    public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, Wake wake) throws IOException {
+        this.wake = wake;
         this.vmId = vmId;
         this.vm = vm;
         this.diskImage = diskImage;
@@ -92,7 +112,8 @@ public final class Desktop implements AutoCloseable {
             byte[] descriptor = DescriptorCodec.encode(vm.capture());
             t = TcpTransport.connect(server, 5000);
             Handshake.client(t, Message.Hello.of(vmId, vm.memory().ramBytes(), diskBytes(), Role.DESKTOP));
-            t.send(new Message.Endpoints(pageListener.port(), blockListener == null ? 0 : blockListener.port()));
+            t.send(new Message.Endpoints(pageListener.port(), blockListener == null ? 0 : blockListener.port(),
+                    wake.mac(), wake.port()));
             t.send(new Message.Descriptor(DescriptorCodec.VERSION, descriptor));
             Message reply = t.receive();
             if (reply instanceof Message.Error e) throw new IOException("server refused: " + e.message());
@@ -142,6 +163,26 @@ public final class Desktop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MigrationException("interrupted");
+        }
+    }
+
+    /**
+     * Tells the server this desktop is about to microsleep ({@code asleep}) or has woken (§3.3), so
+     * that its remoteWakeup wakes the desktop before asking it for state rather than after a
+     * timeout. Returns false if the VM is not on a server (nothing to tell) or the server is gone.
+     */
+    public boolean announceMicrosleep(boolean asleep) {
+        Transport t;
+        synchronized (this) {
+            if (state != DesktopState.REMOTE || session == null) return false;
+            t = session;
+        }
+        try {
+            t.send(new Message.Microsleep(asleep));
+            return true;
+        } catch (IOException e) {
+            LOG.warn("VM {}: could not tell the server about the microsleep: {}", vmId, e.getMessage());
+            return false;
         }
     }
 

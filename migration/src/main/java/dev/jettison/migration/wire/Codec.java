@@ -37,8 +37,9 @@ import java.util.zip.CRC32C;
 public final class Codec {
     static final int T_HELLO = 1, T_DESCRIPTOR = 2, T_PAGE_REQUEST = 3, T_PAGE_DATA = 4, T_BLOCK_REQUEST = 5,
             T_BLOCK_DATA = 6, T_DIRTY_PAGES = 7, T_DIRTY_BLOCKS = 8, T_REINTEGRATE_REQUEST = 9,
-            T_REINTEGRATE_DONE = 10, T_ACK = 11, T_ERROR = 12, T_BYE = 13, T_ENDPOINTS = 14, T_SERVER_STATS = 15;
-    private static final int MAX_TYPE = T_SERVER_STATS;
+            T_REINTEGRATE_DONE = 10, T_ACK = 11, T_ERROR = 12, T_BYE = 13, T_ENDPOINTS = 14, T_SERVER_STATS = 15,
+            T_MICROSLEEP = 16;
+    private static final int MAX_TYPE = T_MICROSLEEP;
     private static final int FLAG_ZERO = 1;
     /** Bytes of a dirty-batch entry header: number u64 + flags u8. */
     private static final int CHUNK_HEADER = 9;
@@ -99,6 +100,7 @@ public final class Codec {
             case Bye b -> T_BYE;
             case Message.Endpoints e -> T_ENDPOINTS;
             case Message.ServerStats s -> T_SERVER_STATS;
+            case Message.Microsleep z -> T_MICROSLEEP;
         };
     }
 
@@ -117,8 +119,9 @@ public final class Codec {
             case Ack a -> 8;
             case Message.Error e -> 4 + errorText(e).length;
             case Bye b -> 0;
-            case Message.Endpoints e -> 4;
+            case Message.Endpoints e -> 2 + 2 + 8 + 2;
             case Message.ServerStats s -> 7 * 8;
+            case Message.Microsleep z -> 1;
         };
     }
 
@@ -163,7 +166,9 @@ public final class Codec {
                 b.putShort((short) e.code()).putShort((short) t.length).put(t);
             }
             case Bye x -> { }
-            case Message.Endpoints e -> b.putShort((short) e.pagePort()).putShort((short) e.blockPort());
+            case Message.Endpoints e -> b.putShort((short) e.pagePort()).putShort((short) e.blockPort())
+                    .putLong(e.wakeMac()).putShort((short) e.wakePort());
+            case Message.Microsleep z -> b.put((byte) (z.asleep() ? 1 : 0));
             case Message.ServerStats s -> b.putLong(s.demandPages()).putLong(s.prefetchedPages()).putLong(s.zeroPages())
                     .putLong(s.blocksFetched()).putLong(s.faultP50Nanos()).putLong(s.faultP99Nanos()).putLong(s.rssBytes());
         }
@@ -316,7 +321,18 @@ public final class Codec {
                 yield new Message.Error(code, new String(t, StandardCharsets.UTF_8));
             }
             case T_BYE -> new Bye();
-            case T_ENDPOINTS -> new Message.Endpoints(in.u16("memserv port"), in.u16("diskserv port"));
+            case T_ENDPOINTS -> {
+                int pagePort = in.u16("memserv port");
+                int blockPort = in.u16("diskserv port");
+                long mac = in.i64("wake MAC");
+                if (mac < 0 || mac > Message.Endpoints.MAX_MAC) throw in.malformed("wake MAC 0x" + Long.toHexString(mac) + " is wider than 48 bits");
+                yield new Message.Endpoints(pagePort, blockPort, mac, in.u16("wake port"));
+            }
+            case T_MICROSLEEP -> {
+                int v = in.u8("asleep flag");
+                if (v > 1) throw in.malformed("asleep flag must be 0 or 1, not " + v);
+                yield new Message.Microsleep(v == 1);
+            }
             case T_SERVER_STATS -> {
                 long[] v = new long[7];
                 for (int i = 0; i < v.length; i++) {

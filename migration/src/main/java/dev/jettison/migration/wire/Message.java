@@ -145,15 +145,32 @@ public sealed interface Message {
 
     /**
      * Desktop to server at consolidation: the ports of the desktop's memserv and diskserv (0 = none),
-     * on the address the control connection came from.
+     * on the address the control connection came from, and how remoteWakeup wakes the desktop from
+     * a microsleep (§4): its MAC for the magic packet (0 = it never sleeps) and the UDP port its
+     * Wake-on-LAN listener uses (0 = the server's configured port; a real NIC ignores the port).
      */
-    record Endpoints(int pagePort, int blockPort) implements Message {
+    record Endpoints(int pagePort, int blockPort, long wakeMac, int wakePort) implements Message {
+        public static final long MAX_MAC = 0xFFFF_FFFF_FFFFL;
+
         public Endpoints {
-            if (pagePort < 0 || pagePort > 0xFFFF || blockPort < 0 || blockPort > 0xFFFF) {
-                throw new IllegalArgumentException("ports must be 0..65535: " + pagePort + ", " + blockPort);
+            if (pagePort < 0 || pagePort > 0xFFFF || blockPort < 0 || blockPort > 0xFFFF || wakePort < 0 || wakePort > 0xFFFF) {
+                throw new IllegalArgumentException("ports must be 0..65535: " + pagePort + ", " + blockPort + ", " + wakePort);
             }
+            if (wakeMac < 0 || wakeMac > MAX_MAC) throw new IllegalArgumentException("MAC must fit 48 bits: " + wakeMac);
+        }
+
+        /** A desktop that never microsleeps. */
+        public Endpoints(int pagePort, int blockPort) {
+            this(pagePort, blockPort, 0, 0);
         }
     }
+
+    /**
+     * Desktop to server on the control connection: the desktop is about to microsleep
+     * ({@code asleep}) or has woken. While it sleeps, remoteWakeup sends the magic packet before
+     * a request instead of after one times out (§4: memtap and cownetdisk notify remoteWakeup first).
+     */
+    record Microsleep(boolean asleep) implements Message {}
 
     /** Server to desktop before ReintegrateDone: what the consolidation cost, for the migration report. */
     record ServerStats(long demandPages, long prefetchedPages, long zeroPages, long blocksFetched,

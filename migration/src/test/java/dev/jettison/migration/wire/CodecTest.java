@@ -48,6 +48,9 @@ class CodecTest {
                 new Ack(99),
                 new Message.Error(Message.Error.BAD_REQUEST, "page 99 out of range: ünïcode ok"),
                 new Endpoints(7001, 0),
+                new Endpoints(7001, 7002, 0x52_54_00_12_34_56L, 40009),
+                new Message.Microsleep(true),
+                new Message.Microsleep(false),
                 new ServerStats(1, 2, 3, 4, 5_000, 60_000, 7L << 20),
                 new Bye());
     }
@@ -109,7 +112,7 @@ class CodecTest {
         v[4] = 2;
         assertEquals(Kind.UNSUPPORTED_VERSION, kindOf(codec, reseal(v)));
         byte[] t = codec.encode(new Ack(1));
-        t[5] = 16;
+        t[5] = 17;
         assertEquals(Kind.UNKNOWN_TYPE, kindOf(codec, reseal(t)));
         t[5] = 0;
         assertEquals(Kind.UNKNOWN_TYPE, kindOf(codec, reseal(t)));
@@ -185,6 +188,15 @@ class CodecTest {
         byte[] h = codec.encode(HELLO);
         h[Wire.HEADER_BYTES + 4] = ' ';
         assertEquals(Kind.MALFORMED, kindOf(codec, reseal(h)));
+        // A MAC wider than 48 bits, and an asleep flag that is neither 0 nor 1.
+        byte[] m = codec.encode(new Endpoints(1, 2, 0xAABBCCDDEEFFL, 9));
+        m[Wire.HEADER_BYTES + 4] = 1;
+        e = assertThrows(ProtocolException.class, () -> codec.decode(reseal(m)));
+        assertTrue(e.getMessage().contains("wake MAC"), e.getMessage());
+        byte[] z = codec.encode(new Message.Microsleep(true));
+        z[Wire.HEADER_BYTES] = 2;
+        e = assertThrows(ProtocolException.class, () -> codec.decode(reseal(z)));
+        assertTrue(e.getMessage().contains("asleep flag"), e.getMessage());
         // Trailing bytes inside the frame.
         byte[] a = codec.encode(new Ack(5));
         byte[] longer = Arrays.copyOf(a, a.length + 1);
