@@ -29,6 +29,21 @@ public record MacAddress(byte[] bytes) {
         return new MacAddress(b);
     }
 
+    /** The MAC in the low 48 bits of {@code value}, as the wire protocol's Endpoints carry it. */
+    public static MacAddress of(long value) {
+        if (value < 0 || value > 0xFFFF_FFFF_FFFFL) throw new IllegalArgumentException("a MAC address has 48 bits: 0x" + Long.toHexString(value));
+        byte[] b = new byte[6];
+        for (int i = 0; i < 6; i++) b[i] = (byte) (value >>> (8 * (5 - i)));
+        return new MacAddress(b);
+    }
+
+    /** This MAC in the low 48 bits. */
+    public long toLong() {
+        long v = 0;
+        for (byte x : bytes) v = (v << 8) | (x & 0xFF);
+        return v;
+    }
+
     @Override
     public byte[] bytes() { return bytes.clone(); }
 
