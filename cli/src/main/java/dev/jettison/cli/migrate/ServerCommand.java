@@ -1,11 +1,13 @@
 package dev.jettison.cli.migrate;
 
+import dev.jettison.agent.wol.WakeOnLanPackets;
 import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.partial.ConsolidationServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,10 +24,22 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--prefetch", description = "prefetch policy (see core PrefetchPolicy.parse; default: on-demand pivot window, paper §3.4)")
     String prefetch = "ondemand";
 
+    @Option(names = "--wol-broadcast", description = "where remoteWakeup sends Wake-on-LAN magic packets: the desktops' "
+            + "subnet broadcast address on a LAN (default: each desktop's own address, enough for emulated desktops)")
+    String wolBroadcast;
+
+    @Option(names = "--wol-port", description = "UDP port for magic packets when a desktop names none (default 9)")
+    int wolPort = WakeOnLanPackets.DEFAULT_PORT;
+
+    @Option(names = "--request-timeout", description = "seconds without an answer before memtap wakes and re-asks the desktop (default 2)")
+    double requestTimeout = 2;
+
     @Override
     public Integer call() throws Exception {
-        var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch));
-        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen))) {
+        var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch))
+                .withRequestTimeout(java.time.Duration.ofMillis((long) (requestTimeout * 1000)));
+        var wol = new WakeOnLanPackets(wolBroadcast == null ? null : InetAddress.getByName(wolBroadcast), wolPort);
+        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol)) {
             // The first line is for scripts (and jettison demo) that started us with port 0.
             System.out.println("jettison server listening on " + Endpoints.format(server.address()));
             System.out.flush();

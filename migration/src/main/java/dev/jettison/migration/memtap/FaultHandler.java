@@ -68,6 +68,8 @@ public final class FaultHandler implements AutoCloseable {
 
         public Config withWaker(DesktopWaker w) { return new Config(policy, bufferPages, backoff, requestTimeout, w); }
 
+        public Config withRequestTimeout(Duration t) { return new Config(policy, bufferPages, backoff, t, waker); }
+
         public Config withBackoff(Backoff b) { return new Config(policy, bufferPages, b, requestTimeout, waker); }
     }
 
