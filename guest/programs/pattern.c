@@ -14,6 +14,13 @@
  * (written once the first pass is complete, K updated after every block).
  * Disk region: blocks 1..n of the disk (block b at byte (b + 1) * 4096);
  * block 0 = header "JTSPAT01", u64 seed, u64 nblocks, u64 K_disk.
+ * pattern.timers=SPEED (decimals allowed; 0 = off) adds the idle desktop's
+ * timer-driven reads (like prog=idle, periods divided by SPEED): every second
+ * a few blocks in two of eight hot clusters, every minute all clusters and a
+ * random 256 KiB run, each block checked as it is read. So the pattern region
+ * is touched the way an idle VM touches memory (what microsleeps are made of)
+ * and every remote fault's content is verified on the spot:
+ *   JTS:PATTERN T60 n=<bursts> reads=<blocks read> read_bad=<bad bytes seen>
  * All work here runs in user mode (natively under PVM).
  */
 #include "ulib.h"
@@ -74,7 +81,7 @@ struct region {
 	uint64_t due;      /* rewrites owed, in millionths of a block */
 };
 
-static uint64_t seed, rate;
+static uint64_t seed, rate, timers;
 static struct region mem, disk;
 static uint8_t *mem_base;
 static struct vblk blk;
@@ -156,6 +163,54 @@ static void disk_rewrite(uint64_t count)
 	}
 }
 
+/* ---- idle-desktop timer reads (pattern.timers) ---- */
+#define HOT_CLUSTERS 8u
+#define HOT_BLOCKS 16u
+#define RUN_BLOCKS 64u                /* 256 KiB */
+
+static uint64_t rng, hot[HOT_CLUSTERS], reads, read_bad, t60_count;
+
+static uint64_t next_rand(void)
+{
+	rng = mix(rng);
+	return rng;
+}
+
+static void read_check(uint64_t b)
+{
+	b %= mem.n;
+	read_bad += check_block((const uint64_t *)(mem_base + b * BLOCK), seed, 0, epoch_of(b, mem.k, mem.n), b);
+	reads++;
+}
+
+static void burst_small(void)
+{
+	for (int c = 0; c < 2; c++) {
+		uint64_t base = hot[next_rand() % HOT_CLUSTERS], off = next_rand() % (HOT_BLOCKS - 4);
+		for (uint64_t j = 0; j < 4; j++)
+			read_check(base + off + j);
+	}
+}
+
+static void burst_large(void)
+{
+	for (uint64_t c = 0; c < HOT_CLUSTERS; c++)
+		for (uint64_t j = 0; j < HOT_BLOCKS; j++)
+			read_check(hot[c] + j);
+	uint64_t start = next_rand() % mem.n;
+	for (uint64_t j = 0; j < RUN_BLOCKS; j++)
+		read_check(start + j);
+	t60_count++;
+	printf("JTS:PATTERN T60 n=%lu reads=%lu read_bad=%lu\n", t60_count, reads, read_bad);
+}
+
+static void next_deadline(uint64_t *next, uint64_t period, uint64_t now)
+{
+	*next += period;
+	if (*next <= now)
+		*next = now + period;
+}
+
 static void verify(void)
 {
 	uint64_t mem_bad = 0, disk_bad = 0;
@@ -202,6 +257,7 @@ int prog_pattern(void)
 	uint64_t disk_mib = arg_u64("pattern.disk_mib", 0);
 	seed = arg_u64("pattern.seed", 1);
 	rate = arg_u64("pattern.rate", 0);
+	timers = arg_milli("pattern.timers", 0);
 
 	uint64_t room = g_boot.low_ram_end > JTS_WORK_BASE ? (g_boot.low_ram_end - JTS_WORK_BASE) >> 20 : 0;
 	if (mem_mib > room) {
@@ -248,6 +304,16 @@ int prog_pattern(void)
 
 	uint64_t tick_us = 10000;
 	uint64_t last = now_us(), next_report = last + 1000000;
+	/* timer reads: periods in TSC cycles, speed in thousandths; ~0 = never */
+	uint64_t t1 = 0, n1 = ~0ull, n60 = ~0ull;
+	if (timers && mem.n) {
+		rng = seed ^ 0x5EEDull;
+		for (uint64_t c = 0; c < HOT_CLUSTERS; c++)
+			hot[c] = next_rand() % mem.n;
+		t1 = us_to_tsc(1000000ull * 1000 / timers);
+		n1 = rdtsc() + t1;
+		n60 = rdtsc() + 60 * t1;
+	}
 	for (;;) {
 		char line[128];
 		long len;
@@ -288,6 +354,20 @@ int prog_pattern(void)
 			}
 		}
 		last = now;
-		wait_until(rate ? rdtsc() + us_to_tsc(tick_us) : ~0ull, WAIT_CONSOLE);
+		uint64_t tsc = rdtsc();
+		if (tsc >= n1) {
+			burst_small();
+			next_deadline(&n1, t1, tsc);
+		}
+		if (tsc >= n60) {
+			burst_large();
+			next_deadline(&n60, 60 * t1, tsc);
+		}
+		uint64_t dl = rate ? tsc + us_to_tsc(tick_us) : ~0ull;
+		if (n1 < dl)
+			dl = n1;
+		if (n60 < dl)
+			dl = n60;
+		wait_until(dl, WAIT_CONSOLE);
 	}
 }

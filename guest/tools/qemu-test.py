@@ -208,6 +208,26 @@ def scenario_pattern(guest, tmp):
         q.kill()
 
 
+def scenario_pattern_timers(guest, tmp):
+    cmdline = "prog=pattern pattern.mem_mib=8 pattern.seed=4 pattern.timers=60"
+    q = Qemu(os.path.join(guest, "jettison-guest.elf"), cmdline, tmp=tmp)
+    try:
+        check("pattern written", q.expect(r"JTS:PATTERN WROTE mem_mib=8 disk_mib=0 seed=4$", 60))
+        t0 = time.time()
+        m = q.expect(r"JTS:PATTERN T60 n=1 reads=(\d+) read_bad=(\d+)$", 30)
+        el = time.time() - t0
+        check("first minute's burst after ~1 s at timers=60", m and el < 10, f"{m and m.group(0)} after {el:.1f}s")
+        m = q.expect(r"JTS:PATTERN T60 n=3 reads=(\d+) read_bad=(\d+)$", 30)
+        # three minutes: ~3 x 60 small bursts of 8 blocks plus 3 large ones of 8 x 16 + 64 blocks
+        check("timer reads check every block they read", m and int(m.group(1)) >= 3 * (128 + 64) and m.group(2) == "0",
+              m and m.group(0))
+        q.send("verify")
+        m = q.expect(r"JTS:PATTERN VERIFY mem_bad=0 disk_bad=0 .*result=ok$", 60)
+        check("verify after timer reads", m, m and m.group(0))
+    finally:
+        q.kill()
+
+
 def scenario_idle(guest, tmp):
     disk = os.path.join(tmp, "idle.img")
     with open(disk, "wb") as f:
@@ -399,7 +419,7 @@ def scenario_cost(guest, tmp):
         q.kill()
 
 
-SCENARIOS = {"pattern": scenario_pattern, "idle": scenario_idle, "shell": scenario_shell,
+SCENARIOS = {"pattern": scenario_pattern, "pattern-timers": scenario_pattern_timers, "idle": scenario_idle, "shell": scenario_shell,
              "panic": scenario_panic, "net": scenario_net, "bzimage": scenario_bzimage,
              "cost": scenario_cost}
 
