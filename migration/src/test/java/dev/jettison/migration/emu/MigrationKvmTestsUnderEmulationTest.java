@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** This module's "kvm" tests, run inside the emulated KVM host where this machine has no /dev/kvm. */
 class MigrationKvmTestsUnderEmulationTest {
-    private static final int EXPECTED_KVM_TESTS = 3;
+    private static final int EXPECTED_KVM_TESTS = 4;
 
     @Test
     void kvmTaggedTestsPassInsideTheEmulatedHost() throws Exception {

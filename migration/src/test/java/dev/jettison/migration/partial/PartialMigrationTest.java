@@ -121,6 +121,9 @@ class PartialMigrationTest {
             var lines = console.lines().subList(from, console.lineCount());
             t60 = (int) lines.stream().filter(l -> l.startsWith("JTS:IDLE T60")).count();
             long t1 = lines.stream().filter(l -> l.startsWith("JTS:IDLE T1")).count();
+            System.out.printf("idle guest on the server for 2 min at speed 5: %d T60 and %d T1 bursts, max server RSS"
+                    + " for the VM %d KiB, %d pages filled%n", t60, t1, maxResident / 1024,
+                    server.faultStats("idle-rss").filledPages());
             assertTrue(t60 >= 5, "the 60 s timer kept firing on the server: " + t60 + " bursts in 2 min at speed 5");
             assertTrue(t1 >= 5 * t60, "the 1 s timer kept firing: " + t1);
             assertTrue(maxResident < 32 * MemoryLayout.MIB,
