@@ -6,6 +6,7 @@ import dev.jettison.migration.memserv.PageServer;
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.TcpTransport;
 import dev.jettison.migration.wire.Transport;
@@ -60,13 +61,22 @@ public final class Desktop implements AutoCloseable {
     private Message.ServerStats serverStats;
 
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn) throws IOException {
+        this(vmId, vm, diskImage, serveOn, () -> { }, ServiceGate.OPEN);
+    }
+
+    /**
+     * @param onRequest told of every page or block request, so the activityMonitor does not microsleep now (§4)
+     * @param gate      the power manager's: holds memserv's and diskserv's replies while the desktop sleeps (§3.3)
+     */
+    public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, Runnable onRequest,
+                   ServiceGate gate) throws IOException {
         this.vmId = vmId;
         this.vm = vm;
         this.diskImage = diskImage;
-        this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()));
+        this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()), onRequest, gate);
         this.pageListener = pageServer.listen(serveOn);
         if (diskImage != null) {
-            this.blockServer = new BlockServer(vmId, diskImage);
+            this.blockServer = new BlockServer(vmId, diskImage, onRequest, gate);
             this.blockListener = blockServer.listen(new InetSocketAddress(serveOn.getAddress(), 0));
         } else {
             this.blockServer = null;
