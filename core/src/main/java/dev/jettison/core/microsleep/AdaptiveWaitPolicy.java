@@ -20,7 +20,7 @@ public final class AdaptiveWaitPolicy implements MicrosleepPolicy {
     private final InterArrivalHistogram histogram = new InterArrivalHistogram();
     private final int minSamples;
     private final int reoptimiseEvery;
-    private long waitMillis = Math.round(PAPER_OPTIMAL_WAIT_SECONDS * 1000);
+    private long waitMillis;
     private long lastRequest = Long.MIN_VALUE;
     private long sinceOptimised;
 
@@ -29,7 +29,20 @@ public final class AdaptiveWaitPolicy implements MicrosleepPolicy {
     }
 
     public AdaptiveWaitPolicy(PowerProfile profile, int minSamples, int reoptimiseEvery) {
-        if (minSamples < 1 || reoptimiseEvery < 1) throw new IllegalArgumentException("bad adaptive policy settings");
+        this(profile, Math.round(PAPER_OPTIMAL_WAIT_SECONDS * 1000), minSamples, reoptimiseEvery);
+    }
+
+    /**
+     * @param initialWaitMillis t_w until enough inter-arrivals are seen: another deployment's optimum, or a
+     *                          short wait for a desktop whose transitions are fast or emulated
+     */
+    public AdaptiveWaitPolicy(PowerProfile profile, long initialWaitMillis, int minSamples, int reoptimiseEvery) {
+        if (minSamples < 1 || reoptimiseEvery < 1) {
+            throw new IllegalArgumentException("bad adaptive policy settings: minSamples " + minSamples
+                    + " and reoptimiseEvery " + reoptimiseEvery + " must be >= 1");
+        }
+        if (initialWaitMillis < 0) throw new IllegalArgumentException("initial wait must be >= 0 ms: " + initialWaitMillis);
+        this.waitMillis = initialWaitMillis;
         this.waste = new EnergyWaste(profile);
         this.minSamples = minSamples;
         this.reoptimiseEvery = reoptimiseEvery;

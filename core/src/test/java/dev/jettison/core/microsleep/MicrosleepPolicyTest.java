@@ -49,4 +49,22 @@ class MicrosleepPolicyTest {
         for (int i = 0; i < 100; i++) p.onRequest(i * 200_000L);
         assertEquals(6_000, p.waitMillis());
     }
+
+    @Test
+    void adaptivePolicyStartsFromTheGivenWaitAndStillLearns() {
+        var p = new AdaptiveWaitPolicy(PowerProfile.TABLE_1, 50, 50, 10);
+        assertEquals(50, p.waitMillis(), "starts from the configured wait, not the paper's 6 s");
+        p.onRequest(1_000);
+        assertEquals(1_050, p.sleepAtMillis());
+        long t = 1_000;
+        for (int cluster = 0; cluster < 40; cluster++) {
+            for (int i = 0; i < 5; i++) {
+                t += 3_000;
+                p.onRequest(t);
+            }
+            t += 120_000;
+        }
+        assertEquals(3_100, p.waitMillis(), "the same clusters as above teach the same t_w");
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveWaitPolicy(PowerProfile.TABLE_1, -1, 50, 10));
+    }
 }

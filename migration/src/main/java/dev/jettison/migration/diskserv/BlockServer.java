@@ -4,6 +4,7 @@ import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.RequestLoop;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
 import dev.jettison.migration.wire.Wire;
@@ -35,17 +36,27 @@ public final class BlockServer {
     private final Path image;
     private final Message.Hello identity;
     private final Runnable onRequest;
+    private final ServiceGate gate;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong blocks = new AtomicLong();
     private final AtomicLong zeroBlocks = new AtomicLong();
     private final AtomicLong dataBytes = new AtomicLong();
     private final AtomicLong badRequests = new AtomicLong();
 
-    /** @param onRequest called on every request, so the desktop agent does not microsleep now (§4) */
-    public BlockServer(String vmId, Path image, Runnable onRequest) throws IOException {
+    /**
+     * @param onRequest called on every request, so the desktop agent does not microsleep now (§4)
+     * @param gate      holds every reply, the handshake's included, while the desktop microsleeps (§3.3)
+     */
+    public BlockServer(String vmId, Path image, Runnable onRequest, ServiceGate gate) throws IOException {
         this.image = image;
         this.identity = Message.Hello.of(vmId, 0, Files.size(image), Role.DESKTOP);
         this.onRequest = onRequest;
+        this.gate = gate;
+    }
+
+    /** @param onRequest called on every request, so the desktop agent does not microsleep now (§4) */
+    public BlockServer(String vmId, Path image, Runnable onRequest) throws IOException {
+        this(vmId, image, onRequest, ServiceGate.OPEN);
     }
 
     public BlockServer(String vmId, Path image) throws IOException {
@@ -64,10 +75,11 @@ public final class BlockServer {
 
     /** Serves one connection until Bye, end of stream or a frame that breaks the framing. */
     public void serve(Transport t) throws IOException {
+        RequestLoop.admit(gate, "diskserv", identity.vmId());
         Handshake.server(t, identity, h -> h.diskBytes() == identity.diskBytes(), identity.diskBytes() + " disk bytes");
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             RequestLoop.serve(t, "diskserv", identity.vmId(), Message.BlockRequest.class, r -> answer(t, ch, r),
-                    badRequests::incrementAndGet);
+                    badRequests::incrementAndGet, gate);
         }
     }
 

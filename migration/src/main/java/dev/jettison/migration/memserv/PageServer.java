@@ -4,6 +4,7 @@ import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.RequestLoop;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class PageServer {
     private final Message.Hello identity;
     private final GuestPages residue;
     private final Runnable onRequest;
+    private final ServiceGate gate;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong pages = new AtomicLong();
     private final AtomicLong zeroPages = new AtomicLong();
@@ -42,11 +44,17 @@ public final class PageServer {
     /**
      * @param onRequest called on every request, so the desktop agent knows not to microsleep now
      *                  (§4: "whenever these state servers receive a request, they notify the activityMonitor")
+     * @param gate      holds every reply, the handshake's included, while the desktop microsleeps (§3.3)
      */
-    public PageServer(String vmId, GuestPages residue, Runnable onRequest) {
+    public PageServer(String vmId, GuestPages residue, Runnable onRequest, ServiceGate gate) {
         this.identity = Message.Hello.of(vmId, residue.bytes(), 0, Role.DESKTOP);
         this.residue = residue;
         this.onRequest = onRequest;
+        this.gate = gate;
+    }
+
+    public PageServer(String vmId, GuestPages residue, Runnable onRequest) {
+        this(vmId, residue, onRequest, ServiceGate.OPEN);
     }
 
     public PageServer(String vmId, GuestPages residue) {
@@ -64,10 +72,11 @@ public final class PageServer {
 
     /** Serves one connection until Bye, end of stream or a frame that breaks the framing. */
     public void serve(Transport t) throws IOException {
+        RequestLoop.admit(gate, "memserv", identity.vmId());
         Handshake.server(t, identity, h -> h.ramBytes() == identity.ramBytes(), identity.ramBytes() + " RAM bytes");
         log.debug("memserv {}: serving {}", identity.vmId(), t.peer());
         RequestLoop.serve(t, "memserv", identity.vmId(), Message.PageRequest.class, r -> answer(t, r),
-                badRequests::incrementAndGet);
+                badRequests::incrementAndGet, gate);
     }
 
     private void answer(Transport t, Message.PageRequest r) throws IOException {

@@ -6,6 +6,7 @@ import dev.jettison.migration.memserv.PageServer;
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.TcpTransport;
 import dev.jettison.migration.wire.Transport;
@@ -75,18 +76,24 @@ public final class Desktop implements AutoCloseable {
     }
 
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn) throws IOException {
-        this(vmId, vm, diskImage, serveOn, Wake.NEVER);
+        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN);
     }
 
-    public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, Wake wake) throws IOException {
+    /**
+     * @param wake      how the server's remoteWakeup wakes this desktop from a microsleep (§4)
+     * @param onRequest told of every page or block request, so the activityMonitor does not microsleep now (§4)
+     * @param gate      the power manager's: holds memserv's and diskserv's replies while the desktop sleeps (§3.3)
+     */
+    public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, Wake wake,
+                   Runnable onRequest, ServiceGate gate) throws IOException {
         this.wake = wake;
         this.vmId = vmId;
         this.vm = vm;
         this.diskImage = diskImage;
-        this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()));
+        this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()), onRequest, gate);
         this.pageListener = pageServer.listen(serveOn);
         if (diskImage != null) {
-            this.blockServer = new BlockServer(vmId, diskImage);
+            this.blockServer = new BlockServer(vmId, diskImage, onRequest, gate);
             this.blockListener = blockServer.listen(new InetSocketAddress(serveOn.getAddress(), 0));
         } else {
             this.blockServer = null;

@@ -5,6 +5,7 @@ import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpTransport;
 import dev.jettison.migration.wire.Wire;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -76,6 +80,38 @@ class PageServerTest {
                     t.send(new Message.PageRequest(1, 0, 1));
                     assertTrue(assertInstanceOf(Message.PageData.class, t.receive()).isZero());
                 }
+            }
+        }
+    }
+
+    @Test
+    void aClosedGateHoldsTheReplyUntilItOpens() throws Exception {
+        try (var arena = Arena.ofShared()) {
+            MemorySegment ram = arena.allocate(8 * 4096L, 4096);
+            ram.set(ValueLayout.JAVA_LONG, 2 * 4096, 0x1234_5678_9abc_def0L);
+            var open = new CountDownLatch(1);
+            var admitted = new AtomicInteger();
+            var gateOpen = new java.util.concurrent.atomic.AtomicBoolean(true);
+            ServiceGate gate = () -> {
+                admitted.incrementAndGet();
+                if (!gateOpen.get()) open.await();
+            };
+            var served = new AtomicInteger();
+            var server = new PageServer("vm-g", GuestPages.of(ram), served::incrementAndGet, gate);
+            try (var listener = server.listen(LOOPBACK);
+                 var t = TcpTransport.connect(listener.address(), 1000)) {
+                Handshake.client(t, Message.Hello.of("vm-g", 8 * 4096L, 0, Role.SERVER));
+                gateOpen.set(false);
+                t.send(new Message.PageRequest(7, 2, 1));
+                t.readTimeout(300);
+                assertThrows(java.net.SocketTimeoutException.class, t::receive, "no reply while the gate is closed");
+                assertEquals(0, served.get(), "the request is not answered, nor counted as served, before admission");
+                open.countDown();
+                t.readTimeout(5000);
+                var p = assertInstanceOf(Message.PageData.class, t.receive());
+                assertEquals(7, p.requestId());
+                assertEquals(0x1234_5678_9abc_def0L, MemorySegment.ofArray(p.data()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+                assertEquals(2, admitted.get(), "the handshake and the request each passed the gate");
             }
         }
     }
