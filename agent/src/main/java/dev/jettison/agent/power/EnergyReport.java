@@ -3,6 +3,7 @@ package dev.jettison.agent.power;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -96,7 +97,7 @@ public record EnergyReport(String profile, Duration wall, Map<PowerState, Durati
     }
 
     private static void row(StringBuilder sb, Duration at, PowerStep s) {
-        sb.append(String.format(java.util.Locale.ROOT, "%.9f,%.2f,%s%n", seconds(at), s.watts(), s.state()));
+        sb.append(String.format(Locale.ROOT, "%.9f,%.2f,%s\n", seconds(at), s.watts(), s.state()));
     }
 
     static double seconds(Duration d) {

@@ -138,7 +138,7 @@ public final class HostSuspend implements SleepBackend {
 
     /** Suspends; returns once the host has resumed. */
     @Override
-    public WakeSource awaitWake() throws IOException, InterruptedException {
+    public WakeSource awaitWake() throws InterruptedException {
         try {
             if (wakeTimer == null) {
                 // Only WRITE: sysfs attributes take no O_CREAT or O_TRUNC; the write itself blocks through S3.

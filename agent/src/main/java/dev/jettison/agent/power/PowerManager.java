@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -141,28 +140,33 @@ public final class PowerManager implements AutoCloseable {
     private void cycle() {
         notifyListeners(PowerState.AWAKE, PowerState.SUSPENDING);
         try {
-            try {
-                backend.enterSleep();
-            } catch (IOException e) {
-                LOG.warn("{}: suspend aborted: {}", backend.name(), e.getMessage());
-                move(PowerState.RESUMING, null);
-                backend.leaveSleep();
-                move(PowerState.AWAKE, null);
-                return;
-            }
-            move(PowerState.ASLEEP, null);
-            if (localWakeRequested()) backend.wakeLocally(); // asked for while the backend was not yet listening
-            WakeSource by = backend.awaitWake();
-            move(PowerState.RESUMING, by);
-            backend.leaveSleep();
-            move(PowerState.AWAKE, null);
+            runCycle();
         } catch (InterruptedException e) {
             LOG.warn("{}: microsleep interrupted in {}; counting the desktop awake again", backend.name(), state());
+            forceAwake();
         } catch (IOException | RuntimeException e) {
             LOG.error("{}: microsleep failed in {}: {}", backend.name(), state(), e.toString());
-        } finally {
             forceAwake();
         }
+        // No recovery after a normal end: by then the next microsleep may already have begun.
+    }
+
+    private void runCycle() throws IOException, InterruptedException {
+        try {
+            backend.enterSleep();
+        } catch (IOException e) {
+            LOG.warn("{}: suspend aborted: {}", backend.name(), e.getMessage());
+            move(PowerState.RESUMING, null);
+            backend.leaveSleep();
+            move(PowerState.AWAKE, null);
+            return;
+        }
+        move(PowerState.ASLEEP, null);
+        if (localWakeRequested()) backend.wakeLocally(); // asked for while the backend was not yet listening
+        WakeSource by = backend.awaitWake();
+        move(PowerState.RESUMING, by);
+        backend.leaveSleep();
+        move(PowerState.AWAKE, null);
     }
 
     /** Walks the states back to AWAKE after a failure, so that the gate never stays shut. */

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -139,7 +140,7 @@ class MicrosleepControllerTest {
         var f = CompletableFuture.runAsync(() -> admitUnchecked(power), r -> Thread.ofVirtual().start(r));
         try {
             f.get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             power.close();
             fail("the desktop fell asleep during a burst of requests: the machine stalled for longer than t_w");
         }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -23,7 +24,7 @@ class HostSuspendTest {
     @Test
     void aRootHostThatListsMemCanSuspend() throws Exception {
         Path state = stateFile("freeze mem disk\n");
-        assertEquals(java.util.List.of(), HostSuspend.problems(state, 0, null, null));
+        assertEquals(List.of(), HostSuspend.problems(state, 0, null, null));
         var host = HostSuspend.open(state, 0, null, null);
         assertEquals("host S3", host.name());
         assertEquals("freeze mem disk\n", Files.readString(state), "opening checks, it never writes");
@@ -67,9 +68,9 @@ class HostSuspendTest {
         Path notExecutable = dir.resolve("rtcwake");
         Files.writeString(notExecutable, "#!/bin/sh\n");
         var problems = HostSuspend.problems(stateFile("mem"), 0, Duration.ofSeconds(30), notExecutable);
-        assertEquals(java.util.List.of(notExecutable + " is not an executable rtcwake"), problems);
+        assertEquals(List.of(notExecutable + " is not an executable rtcwake"), problems);
         assertTrue(notExecutable.toFile().setExecutable(true));
-        assertEquals(java.util.List.of(), HostSuspend.problems(stateFile("mem"), 0, Duration.ofSeconds(30), notExecutable));
+        assertEquals(List.of(), HostSuspend.problems(stateFile("mem"), 0, Duration.ofSeconds(30), notExecutable));
     }
 
     @Test

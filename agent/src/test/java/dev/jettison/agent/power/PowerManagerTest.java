@@ -3,6 +3,7 @@ package dev.jettison.agent.power;
 import dev.jettison.core.energy.PowerProfile;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,7 +79,7 @@ class PowerManagerTest {
     void anAbortedSuspendResumesWithoutAMicrosleep() throws Exception {
         var failing = new SleepBackend() {
             @Override public String name() { return "refusing"; }
-            @Override public void enterSleep() throws java.io.IOException { throw new java.io.IOException("EBUSY"); }
+            @Override public void enterSleep() throws IOException { throw new IOException("EBUSY"); }
             @Override public WakeSource awaitWake() { throw new AssertionError("never asleep"); }
             @Override public void leaveSleep() { }
             @Override public void wakeLocally() { }

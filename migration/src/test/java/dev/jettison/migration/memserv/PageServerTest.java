@@ -17,9 +17,10 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -91,7 +92,7 @@ class PageServerTest {
             ram.set(ValueLayout.JAVA_LONG, 2 * 4096, 0x1234_5678_9abc_def0L);
             var open = new CountDownLatch(1);
             var admitted = new AtomicInteger();
-            var gateOpen = new java.util.concurrent.atomic.AtomicBoolean(true);
+            var gateOpen = new AtomicBoolean(true);
             ServiceGate gate = () -> {
                 admitted.incrementAndGet();
                 if (!gateOpen.get()) open.await();
@@ -104,7 +105,7 @@ class PageServerTest {
                 gateOpen.set(false);
                 t.send(new Message.PageRequest(7, 2, 1));
                 t.readTimeout(300);
-                assertThrows(java.net.SocketTimeoutException.class, t::receive, "no reply while the gate is closed");
+                assertThrows(SocketTimeoutException.class, t::receive, "no reply while the gate is closed");
                 assertEquals(0, served.get(), "the request is not answered, nor counted as served, before admission");
                 open.countDown();
                 t.readTimeout(5000);
