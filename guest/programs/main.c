@@ -8,7 +8,7 @@
 static const char *const known_keys[] = {
 	"prog",
 	"idle.warm_mib", "idle.dirty_kib", "idle.disk_every", "idle.speed", "idle.seed",
-	"pattern.mem_mib", "pattern.disk_mib", "pattern.seed", "pattern.rate", "pattern.timers",
+	"pattern.mem_mib", "pattern.disk_mib", "pattern.seed", "pattern.rate", "pattern.timers", "pattern.spots",
 	"net.",
 	0,
 };

@@ -17,7 +17,10 @@
  * pattern.timers=SPEED (decimals allowed; 0 = off) adds the idle desktop's
  * timer-driven reads (like prog=idle, periods divided by SPEED): every second
  * a few blocks in two of eight hot clusters, every minute all clusters and a
- * random 256 KiB run, each block checked as it is read. So the pattern region
+ * random 256 KiB run, each block checked as it is read. pattern.spots=K (0 =
+ * anywhere) draws that minute's run from K fixed places only, so the working
+ * set stops growing once all K were read, as an idle VM's does (§3.3: faults
+ * come in bursts and grow rarer). So the pattern region
  * is touched the way an idle VM touches memory (what microsleeps are made of)
  * and every remote fault's content is verified on the spot:
  *   JTS:PATTERN T60 n=<bursts> reads=<blocks read> read_bad=<bad bytes seen>
@@ -168,7 +171,9 @@ static void disk_rewrite(uint64_t count)
 #define HOT_BLOCKS 16u
 #define RUN_BLOCKS 64u                /* 256 KiB */
 
-static uint64_t rng, hot[HOT_CLUSTERS], reads, read_bad, t60_count;
+#define MAX_SPOTS 64u
+
+static uint64_t rng, hot[HOT_CLUSTERS], reads, read_bad, t60_count, nspots, spots[MAX_SPOTS];
 
 static uint64_t next_rand(void)
 {
@@ -197,7 +202,7 @@ static void burst_large(void)
 	for (uint64_t c = 0; c < HOT_CLUSTERS; c++)
 		for (uint64_t j = 0; j < HOT_BLOCKS; j++)
 			read_check(hot[c] + j);
-	uint64_t start = next_rand() % mem.n;
+	uint64_t start = nspots ? spots[next_rand() % nspots] : next_rand() % mem.n;
 	for (uint64_t j = 0; j < RUN_BLOCKS; j++)
 		read_check(start + j);
 	t60_count++;
@@ -310,6 +315,13 @@ int prog_pattern(void)
 		rng = seed ^ 0x5EEDull;
 		for (uint64_t c = 0; c < HOT_CLUSTERS; c++)
 			hot[c] = next_rand() % mem.n;
+		nspots = arg_u64("pattern.spots", 0);
+		if (nspots > MAX_SPOTS) {
+			printf("JTS:WARN pattern.spots=%lu, using %u\n", nspots, MAX_SPOTS);
+			nspots = MAX_SPOTS;
+		}
+		for (uint64_t i = 0; i < nspots; i++)
+			spots[i] = next_rand() % mem.n;
 		t1 = us_to_tsc(1000000ull * 1000 / timers);
 		n1 = rdtsc() + t1;
 		n60 = rdtsc() + 60 * t1;

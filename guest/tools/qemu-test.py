@@ -209,7 +209,7 @@ def scenario_pattern(guest, tmp):
 
 
 def scenario_pattern_timers(guest, tmp):
-    cmdline = "prog=pattern pattern.mem_mib=8 pattern.seed=4 pattern.timers=60"
+    cmdline = "prog=pattern pattern.mem_mib=8 pattern.seed=4 pattern.timers=60 pattern.spots=4"
     q = Qemu(os.path.join(guest, "jettison-guest.elf"), cmdline, tmp=tmp)
     try:
         check("pattern written", q.expect(r"JTS:PATTERN WROTE mem_mib=8 disk_mib=0 seed=4$", 60))
