@@ -8,5 +8,6 @@ final class SubcommandRegistry {
 
     static void registerOptional(CommandLine cl) {
         cl.addSubcommand(new dev.jettison.cli.sim.SimCommand());
+        cl.addSubcommand(new dev.jettison.cli.bench.BenchCommand());
     }
 }

@@ -1,0 +1,9 @@
+package dev.jettison.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code jettison bench ...}: benchmarks that need KVM and compare against other systems. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (need /dev/kvm).",
+        subcommands = {MigrationBenchCommand.class, OursDesktopRun.class})
+public final class BenchCommand {
+}
