@@ -65,12 +65,15 @@ class EnergyEndToEndTest {
             var remote = server.vm("energy").console();
             int from = remote.lineCount();
 
-            // Away until the desktop has slept a few times and been woken by the server at least twice.
+            // Away until the desktop has slept a few times, been woken by the server at least twice,
+            // and the guest has had three minute bursts there.
             long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
-            var e = agent.energySoFar();
-            while (System.nanoTime() < deadline && (e.microsleeps() < 3 || e.wakeups(WakeSource.MAGIC_PACKET) < 2)) {
+            while (System.nanoTime() < deadline) {
+                var e = agent.energySoFar();
+                long bursts = remote.lines().subList(from, remote.lineCount()).stream()
+                        .filter(l -> l.startsWith("JTS:PATTERN T60")).count();
+                if (e.microsleeps() >= 3 && e.wakeups(WakeSource.MAGIC_PACKET) >= 2 && bursts >= 3) break;
                 Thread.sleep(1000);
-                e = agent.energySoFar();
             }
             var report = agent.reintegrate(Duration.ofMinutes(2));
             System.out.println(report.summary());

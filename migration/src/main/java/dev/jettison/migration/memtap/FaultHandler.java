@@ -332,6 +332,11 @@ public final class FaultHandler implements AutoCloseable {
         notifyAll(); // populate() callers
     }
 
+    /** Page requests sent to the desktop and not yet answered. */
+    public int outstandingRequests() {
+        return link.outstandingRequests();
+    }
+
     public synchronized FaultStats stats() {
         return new FaultStats(faults, remoteFaults, bufferHits, demandPages, prefetchPages, zeroPages, demandBytes,
                 prefetchBytes, prefetchWasted, filled.cardinality(), buffer.size(), requests, link.reconnects(),

@@ -1,5 +1,6 @@
 package dev.jettison.migration.memtap;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,6 +16,7 @@ public final class RemoteWakeup implements DesktopWaker {
 
     private final DesktopWaker packets;
     private final LongSupplier clock;
+    private volatile BooleanSupplier waiting = () -> false;
     private boolean asleep;
     private long lastSentNanos;
     private boolean sentOnce;
@@ -29,10 +31,25 @@ public final class RemoteWakeup implements DesktopWaker {
         this.clock = clock;
     }
 
+    /**
+     * Tells whether requests to the desktop are outstanding now. A desktop whose announcement of a
+     * microsleep crossed a request on the wire has gone to sleep holding it: wake it at once rather
+     * than when the request times out.
+     */
+    public void outstanding(BooleanSupplier waiting) {
+        this.waiting = waiting;
+    }
+
     /** The desktop said it is going to sleep ({@code true}) or is awake again. */
-    public synchronized void desktopAsleep(boolean asleep) {
-        this.asleep = asleep;
-        if (asleep) sentOnce = false; // the first request of each microsleep wakes at once
+    public void desktopAsleep(boolean asleep) {
+        synchronized (this) {
+            this.asleep = asleep;
+            if (!asleep) return;
+            sentOnce = false; // the first request of each microsleep wakes at once
+            if (!waiting.getAsBoolean() || !due()) return;
+            faultsWhileAsleep++;
+        }
+        packets.wake();
     }
 
     public synchronized boolean isDesktopAsleep() { return asleep; }

@@ -183,6 +183,7 @@ public final class ConsolidationServer implements AutoCloseable {
             var trace = FaultTrace.open(dir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
             var memtap = FaultHandler.start(hello.vmId(), GuestPages.of(vm.memory()),
                     Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), faultConfig.withWaker(wakeup), trace);
+            wakeup.outstanding(() -> memtap.outstandingRequests() > 0);
             // Device code runs on Java threads: it must never be the first to touch a missing page.
             vm.memory().populateWith(memtap::populate);
             var hoard = new HoardStore(dir.resolve("hoard-history.txt"));

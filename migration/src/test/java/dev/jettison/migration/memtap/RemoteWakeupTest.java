@@ -39,6 +39,20 @@ class RemoteWakeupTest {
     }
 
     @Test
+    void aDesktopThatFellAsleepHoldingARequestIsWokenAtOnce() {
+        var packets = new AtomicInteger();
+        var w = new RemoteWakeup(packets::incrementAndGet, () -> 0L);
+        var outstanding = new java.util.concurrent.atomic.AtomicBoolean(false);
+        w.outstanding(outstanding::get);
+        w.desktopAsleep(true);
+        assertEquals(0, packets.get(), "nothing asked of it: let it sleep");
+        w.desktopAsleep(false);
+        outstanding.set(true);
+        w.desktopAsleep(true);
+        assertEquals(1, packets.get(), "the announcement crossed a request: wake it now");
+    }
+
+    @Test
     void eachMicrosleepsFirstRequestWakesAtOnce() {
         var packets = new AtomicInteger();
         var now = new AtomicLong(0);
