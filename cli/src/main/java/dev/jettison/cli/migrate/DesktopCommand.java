@@ -3,7 +3,10 @@ package dev.jettison.cli.migrate;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.jettison.cli.Sizes;
-import dev.jettison.migration.partial.Desktop;
+import dev.jettison.agent.desktop.DesktopAgent;
+import dev.jettison.agent.power.HostSuspend;
+import dev.jettison.agent.wol.MacAddress;
+import dev.jettison.core.energy.PowerProfile;
 import dev.jettison.migration.partial.MigrationException;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
@@ -53,27 +56,91 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--console-log", description = "write the guest console here too")
     Path consoleLog;
 
+    @Option(names = "--power", description = "microsleeps while the VM is away: emulated (S3 emulated from the power profile; "
+            + "default), host (real S3 of this machine via /sys/power/state; needs root and Wake-on-LAN in the NIC), none")
+    String power = "emulated";
+
+    @Option(names = "--profile", description = "power profile: table1 (the paper's desktop, default) or fast2s (2 s suspend/resume)")
+    String profile = "table1";
+
+    @Option(names = "--time-scale", description = "emulated S3 only: transitions and t_w run this many times faster (default 1)")
+    double timeScale = 1;
+
+    @Option(names = "--mac", description = "this desktop's MAC for Wake-on-LAN (default 52:54:00:4a:54:01)")
+    String mac = "52:54:00:4a:54:01";
+
+    @Option(names = "--wol-listen", description = "emulated S3 only: where the emulated NIC listens for magic packets (default 127.0.0.1:0)")
+    String wolListen = "127.0.0.1:0";
+
     @Override
     public Integer call() throws Exception {
         var k = kernel != null ? kernel : TestGuest.bzImage();
         var cfg = VmConfig.of(k, Sizes.parse(mem)).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
                 .withConsole(consoleLog, true);
-        try (var vm = VirtualMachine.create(cfg); var desktop = new Desktop(vmId, vm, disk, Endpoints.parse(serve))) {
+        try (var vm = VirtualMachine.create(cfg); var agent = agent(vm)) {
+            var desktop = agent.desktop();
             vm.start();
             var http = HttpServer.create(Endpoints.parse(control), 8);
             http.createContext("/consolidate", ex -> handle(ex, () -> {
                 var server = Endpoints.parse(query(ex, "server"));
-                long ms = desktop.consolidate(server);
+                long ms = agent.consolidate(server);
                 return "consolidated " + vmId + " to " + Endpoints.format(server) + " in " + ms + " ms\n";
             }));
-            http.createContext("/reintegrate", ex -> handle(ex, () -> desktop.reintegrate(Duration.ofMinutes(5)).summary() + "\n"));
-            http.createContext("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + "\n"));
+            http.createContext("/reintegrate", ex -> handle(ex, () -> agent.reintegrate(Duration.ofMinutes(5)).summary() + "\n"));
+            http.createContext("/energy", ex -> handle(ex, () -> {
+                var e = agent.energySoFar();
+                return e == null ? "VM " + vmId + " is here: no consolidation under way\n" : e.seriesCsv();
+            }));
+            http.createContext("/power.png", ex -> powerPlot(ex, agent));
+            http.createContext("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + " desktop " + agent.powerState() + "\n"));
             http.start();
             System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + control);
             var exit = vm.awaitExit(Duration.ofDays(3650));
             http.stop(0);
             System.err.println("jettison desktop: VM ended: " + exit);
             return exit.clean() ? 0 : 1;
+        }
+    }
+
+    private DesktopAgent agent(VirtualMachine vm) throws IOException {
+        var p = switch (profile) {
+            case "table1" -> PowerProfile.TABLE_1;
+            case "fast2s" -> PowerProfile.FAST_2S;
+            default -> throw new IllegalArgumentException("unknown power profile '" + profile + "' (table1 or fast2s)");
+        };
+        var m = MacAddress.parse(mac);
+        return switch (power) {
+            case "emulated" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS), m, Endpoints.parse(wolListen));
+            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m);
+            case "none" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
+                    new DesktopAgent.Settings(p, timeScale, Long.MAX_VALUE / 4), m, Endpoints.parse(wolListen));
+            default -> throw new IllegalArgumentException("unknown --power '" + power + "' (emulated, host or none)");
+        };
+    }
+
+    /** The running consolidation's power curve as a Figure 8 style PNG (§5.2). */
+    private static void powerPlot(HttpExchange ex, DesktopAgent agent) throws IOException {
+        var e = agent.energySoFar();
+        if (e == null) {
+            byte[] msg = "no consolidation under way\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(404, msg.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(msg);
+            }
+            return;
+        }
+        Path png = java.nio.file.Files.createTempFile("jettison-power", ".png");
+        try {
+            dev.jettison.cli.energy.PowerPlot.write(e, agent.settings().profile().idleWatts(), "Desktop power while consolidated", png);
+            byte[] bytes = java.nio.file.Files.readAllBytes(png);
+            ex.getResponseHeaders().set("Content-Type", "image/png");
+            ex.sendResponseHeaders(200, bytes.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(png);
         }
     }
 
