@@ -46,6 +46,38 @@ public final class EmulatedKvmHost {
 
     private EmulatedKvmHost() {}
 
+    /** How a module's "kvm" tests fared in the emulated host. */
+    public sealed interface Outcome {
+        /** Not run: KVM is here (they ran natively) or no emulated host can be had. */
+        record Skipped(String reason) implements Outcome {}
+        record Passed(String output) implements Outcome {}
+        record Failed(String why, String output) implements Outcome {}
+    }
+
+    /**
+     * Runs {@code module}'s tests tagged "kvm" in the emulated host where this machine has no
+     * /dev/kvm: all must pass, none may skip, and at least {@code expected} must have run.
+     */
+    public static Outcome runModuleKvmTests(String module, int expected, Duration timeout) throws IOException, InterruptedException {
+        if (dev.jettison.vmm.kvm.Kvm.unavailableReason().isEmpty()) {
+            return new Outcome.Skipped("KVM is available here: the kvm-tagged tests ran natively");
+        }
+        var home = dev.jettison.vmm.guest.TestGuest.home();
+        if (home.isEmpty()) return new Outcome.Skipped("no Jettison source tree (jettison.home) to run the tests from");
+        var reason = unavailableReason(home.get());
+        if (reason.isPresent()) return new Outcome.Skipped("no KVM here and no emulated KVM host: " + reason.get());
+        dev.jettison.vmm.guest.TestGuest.ensureBuilt(); // build the guest here, not 30x slower inside
+        var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), "kvm", timeout);
+        String out = r.output();
+        if (r.exitCode() != 0) return new Outcome.Failed("exit code " + r.exitCode(), out);
+        if (r.count("tests failed") != 0) return new Outcome.Failed(r.count("tests failed") + " failed", out);
+        if (r.count("tests skipped") != 0) return new Outcome.Failed("inside the emulated host nothing may skip", out);
+        if (r.count("tests successful") < expected) {
+            return new Outcome.Failed(r.count("tests successful") + " passed, expected at least " + expected, out);
+        }
+        return new Outcome.Passed(out);
+    }
+
     public static Optional<String> unavailableReason(Path home) {
         if (!Files.isExecutable(home.resolve("tools/kvm-emu/run.sh"))) return Optional.of("no tools/kvm-emu/run.sh in " + home);
         if (!"root".equals(System.getProperty("user.name"))) return Optional.of("the emulated KVM host needs root");

@@ -1,14 +1,11 @@
 package dev.jettison.vmm.emu;
 
-import dev.jettison.vmm.guest.TestGuest;
-import dev.jettison.vmm.kvm.Kvm;
+import dev.jettison.vmm.emu.EmulatedKvmHost;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -22,18 +19,11 @@ class KvmTestsUnderEmulationTest {
 
     @Test
     void kvmTaggedTestsPassInsideTheEmulatedHost() throws Exception {
-        assumeTrue(Kvm.unavailableReason().isPresent(), "KVM is available here: the kvm-tagged tests ran natively");
-        Path home = TestGuest.home().orElseThrow();
-        var reason = EmulatedKvmHost.unavailableReason(home);
-        assumeTrue(reason.isEmpty(), () -> "no KVM here and no emulated KVM host: " + reason.orElse(""));
-        TestGuest.ensureBuilt(); // build the guest here, not 30x slower inside
-
-        var result = EmulatedKvmHost.runTaggedTests(home, home.resolve("vmm/target"), "kvm", Duration.ofMinutes(25));
-        String out = result.output();
-        System.out.println(out); // kept in the surefire report: which KVM tests ran and how long they took
-        assertEquals(0, result.exitCode(), out);
-        assertEquals(0, result.count("tests failed"), out);
-        assertEquals(0, result.count("tests skipped"), "inside the emulated host nothing may skip:\n" + out);
-        assertTrue(result.count("tests successful") >= EXPECTED_KVM_TESTS, out);
+        var outcome = EmulatedKvmHost.runModuleKvmTests("vmm", EXPECTED_KVM_TESTS, Duration.ofMinutes(25));
+        switch (outcome) {
+            case EmulatedKvmHost.Outcome.Skipped s -> assumeTrue(false, s.reason());
+            case EmulatedKvmHost.Outcome.Passed p -> System.out.println(p.output()); // kept in the surefire report
+            case EmulatedKvmHost.Outcome.Failed f -> fail(f.why() + "\n" + f.output());
+        }
     }
 }
