@@ -24,6 +24,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--prefetch", description = "prefetch policy (see core PrefetchPolicy.parse; default: on-demand pivot window, paper §3.4)")
     String prefetch = "ondemand";
 
+    @Option(names = "--prefetch-for", description = "a prefetch policy for one VM, VM=POLICY (repeatable)")
+    java.util.Map<String, String> prefetchFor = new java.util.LinkedHashMap<>();
+
     @Option(names = "--wol-broadcast", description = "where remoteWakeup sends Wake-on-LAN magic packets: the desktops' "
             + "subnet broadcast address on a LAN (default: each desktop's own address, enough for emulated desktops)")
     String wolBroadcast;
@@ -40,6 +43,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .withRequestTimeout(java.time.Duration.ofMillis((long) (requestTimeout * 1000)));
         var wol = new WakeOnLanPackets(wolBroadcast == null ? null : InetAddress.getByName(wolBroadcast), wolPort);
         try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol)) {
+            prefetchFor.forEach((vm, p) -> server.prefetchPolicy(vm, PrefetchPolicy.parse(p)));
             // The first line is for scripts (and jettison demo) that started us with port 0.
             System.out.println("jettison server listening on " + Endpoints.format(server.address()));
             System.out.flush();

@@ -1,6 +1,7 @@
 package dev.jettison.migration.partial;
 
 import dev.jettison.core.prefetch.HoardHistory;
+import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.cownetdisk.CowNetDisk;
 import dev.jettison.migration.memserv.GuestPages;
 import dev.jettison.migration.memtap.FaultHandler;
@@ -44,6 +45,8 @@ public final class ConsolidationServer implements AutoCloseable {
 
     private final Path stateDir;
     private final FaultHandler.Config faultConfig;
+    /** Prefetch policies chosen for particular VMs (§3.4: selectable per VM); others get faultConfig's. */
+    private final Map<String, PrefetchPolicy> policies = new ConcurrentHashMap<>();
     private final WakePackets wakePackets;
     private final TcpListener listener;
     private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
@@ -93,6 +96,16 @@ public final class ConsolidationServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() { return listener.address(); }
+
+    /** Prefetches for {@code vmId} with {@code policy} from its next consolidation on. */
+    public void prefetchPolicy(String vmId, PrefetchPolicy policy) {
+        policies.put(vmId, policy);
+    }
+
+    /** The prefetch policy {@code vmId}'s next consolidation gets. */
+    public PrefetchPolicy prefetchPolicy(String vmId) {
+        return policies.getOrDefault(vmId, faultConfig.policy());
+    }
 
     public int hostedCount() { return hosted.size(); }
 
@@ -181,13 +194,14 @@ public final class ConsolidationServer implements AutoCloseable {
             }
             vm = VirtualMachine.restore(state, disk, null, dir.resolve("console.log"), true);
             var trace = FaultTrace.open(dir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
+            var config = faultConfig.withPolicy(prefetchPolicy(hello.vmId())).withWaker(wakeup);
             var memtap = FaultHandler.start(hello.vmId(), GuestPages.of(vm.memory()),
-                    Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), faultConfig.withWaker(wakeup), trace);
+                    Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), config, trace);
             wakeup.outstanding(() -> memtap.outstandingRequests() > 0);
             // Device code runs on Java threads: it must never be the first to touch a missing page.
             vm.memory().populateWith(memtap::populate);
             var hoard = new HoardStore(dir.resolve("hoard-history.txt"));
-            if (faultConfig.policy().hoardPages() > 0) {
+            if (config.policy().hoardPages() > 0) {
                 int asked = memtap.hoard(loadHistory(hello.vmId(), hoard));
                 LOG.info("VM {}: hoarding {} pages its earlier consolidations needed", hello.vmId(), asked);
             }

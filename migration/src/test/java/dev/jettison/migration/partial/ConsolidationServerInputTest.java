@@ -1,5 +1,6 @@
 package dev.jettison.migration.partial;
 
+import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
@@ -49,6 +50,16 @@ class ConsolidationServerInputTest {
             // The server still answers a well-behaved desktop with the descriptor's own reason.
             assertRefused(server, new byte[100], "bad magic");
             assertEquals(0, server.hostedCount());
+        }
+    }
+
+    @Test
+    void eachVmMayHaveItsOwnPrefetchPolicy(@TempDir Path dir) throws Exception {
+        try (var server = ConsolidationServer.start(dir, FaultHandler.Config.paperDefaults(),
+                new InetSocketAddress("127.0.0.1", 0))) {
+            server.prefetchPolicy("alice", new PrefetchPolicy.Hoarding(512));
+            assertEquals(new PrefetchPolicy.Hoarding(512), server.prefetchPolicy("alice"));
+            assertEquals(PrefetchPolicy.paperDefault(), server.prefetchPolicy("bob"), "others keep the server's policy");
         }
     }
 
