@@ -116,12 +116,15 @@ public final class Desktop implements AutoCloseable {
         Transport t = null;
         try {
             vm.pause(Duration.ofSeconds(10));
+            long paused = System.nanoTime();
             byte[] descriptor = DescriptorCodec.encode(vm.capture());
+            long captured = System.nanoTime();
             t = TcpTransport.connect(server, 5000);
             Handshake.client(t, Message.Hello.of(vmId, vm.memory().ramBytes(), diskBytes(), Role.DESKTOP));
             t.send(new Message.Endpoints(pageListener.port(), blockListener == null ? 0 : blockListener.port(),
                     wake.mac(), wake.port()));
             t.send(new Message.Descriptor(DescriptorCodec.VERSION, descriptor));
+            long sent = System.nanoTime();
             Message reply = t.receive();
             if (reply instanceof Message.Error e) throw new IOException("server refused: " + e.message());
             if (!(reply instanceof Message.Ack)) throw new IOException("server answered " + reply + " instead of Ack");
@@ -132,7 +135,9 @@ public final class Desktop implements AutoCloseable {
             state = DesktopState.REMOTE;
             Transport s = t;
             Thread.ofVirtual().name("desktop-session-" + vmId).start(() -> readSession(s));
-            LOG.info("VM {} consolidated to {} in {} ms ({} byte descriptor)", vmId, server, consolidationMillis, descriptor.length);
+            LOG.info("VM {} consolidated to {} in {} ms ({} byte descriptor; pause {} ms, capture {} ms, connect and send {} ms,"
+                    + " server {} ms)", vmId, server, consolidationMillis, descriptor.length, (paused - t0) / 1_000_000,
+                    (captured - paused) / 1_000_000, (sent - captured) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
             return consolidationMillis;
         } catch (IOException | TimeoutException | RuntimeException e) {
             if (t != null) t.close();
