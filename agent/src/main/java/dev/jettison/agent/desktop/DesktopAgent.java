@@ -78,6 +78,21 @@ public final class DesktopAgent implements AutoCloseable {
             Away a = away;
             if (a != null) a.power().gate().admit();
         });
+        // The server was lost and the VM runs here again: stop microsleeping (off the session thread: stop() waits).
+        desktop.onResumedFromResidue(() -> Thread.ofVirtual().name("agent-server-lost").start(this::serverLost));
+    }
+
+    private void serverLost() {
+        Away a;
+        synchronized (this) {
+            a = away;
+            away = null;
+        }
+        if (a == null) return;
+        LOG.warn("the server is gone and the VM runs here again: no more microsleeps; energy while away: {} Wh vs {} Wh idle",
+                String.format("%.2f", a.power().report().wattHours()), String.format("%.2f", a.power().report().idleWattHours()));
+        a.controller().close();
+        a.power().close();
     }
 
     /**

@@ -54,6 +54,7 @@ public final class Desktop implements AutoCloseable {
     private final TcpListener blockListener;
     private final Wake wake;
     private volatile DesktopState state = DesktopState.LOCAL;
+    private volatile Runnable onResumedFromResidue = () -> { };
     private Transport session;
     private CompletableFuture<MigrationReport> reintegration;
     private long descriptorBytes;
@@ -102,6 +103,14 @@ public final class Desktop implements AutoCloseable {
     }
 
     public DesktopState state() { return state; }
+
+    /**
+     * Called (on the session's thread) when the server is lost while the VM is away and the guest
+     * resumes here from its residue, so that the agent stops microsleeping: the user's VM is back.
+     */
+    public void onResumedFromResidue(Runnable r) {
+        this.onResumedFromResidue = r;
+    }
 
     public VirtualMachine vm() { return vm; }
 
@@ -241,6 +250,7 @@ public final class Desktop implements AutoCloseable {
         state = DesktopState.LOCAL;
         vm.resume();
         if (reintegration != null) reintegration.completeExceptionally(new IOException(why + "; resumed from the residue"));
+        onResumedFromResidue.run();
     }
 
     private synchronized MigrationReport apply(MachineState remote, List<Message.Chunk> pages, List<Message.Chunk> blocks)
