@@ -88,6 +88,8 @@ final class ChildProcess implements AutoCloseable {
 
     long pid() { return process.pid(); }
 
+    boolean isAlive() { return process.isAlive(); }
+
     /** Waits for the process to exit by itself; returns its exit code. */
     int waitFor(Duration timeout) throws InterruptedException, IOException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
