@@ -108,6 +108,8 @@ public final class MigrationBenchCommand implements Callable<Integer> {
                         failures.add(sys + " over " + link.name() + ": " + e.getMessage() + " (logs: " + dir + ")");
                         System.out.println(sys + " over " + link.name() + " FAILED: " + e.getMessage());
                     }
+                    // Written after every system, so a run cut short still leaves what it measured.
+                    new BenchReport(host, s, infos, trials, failures).write(out.toAbsolutePath());
                 }
             }
         }
