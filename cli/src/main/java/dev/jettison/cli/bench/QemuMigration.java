@@ -78,6 +78,7 @@ final class QemuMigration {
         var live = new ArrayList<Vm>();
         try {
             Vm home = start(true, null, live);
+            log.println(home.name() + ": " + home.process().awaitLine(0, l -> l.startsWith("JTS:IDLE WARM"), s.timeout(), "JTS:IDLE WARM"));
             home.process().awaitLine(0, l -> l.startsWith("JTS:IDLE READY"), s.timeout(), "JTS:IDLE READY");
             var trials = new ArrayList<Trial>();
             for (int r = 1; r <= s.runs(); r++) {
@@ -119,7 +120,7 @@ final class QemuMigration {
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", elf.toString(), "-append", s.cmdline()));
         if (incoming != null) cmd.addAll(List.of("-incoming", incoming));
         var full = desktopSide ? link.onDesktop(cmd) : link.onServer(cmd);
-        var process = ChildProcess.start(name, full, dir.resolve(name + ".stderr"), null);
+        var process = ChildProcess.start(name, full, dir.resolve(name + ".stderr"), null, dir.resolve(name + ".console"));
         try {
             var vm = new Vm(name, process, QmpClient.connect(qmpSocket, Duration.ofMinutes(2), process::isAlive));
             live.add(vm);
