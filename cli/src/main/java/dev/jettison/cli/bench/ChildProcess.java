@@ -23,14 +23,20 @@ final class ChildProcess implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private boolean eof;
 
-    private ChildProcess(String name, Process process, Path stderr, PrintStream echo) {
+    private ChildProcess(String name, Process process, Path stderr, PrintStream echo, Path stdoutCopy) {
         this.name = name;
         this.process = process;
         this.stderr = stderr;
         Thread.ofPlatform().daemon().name(name + "-stdout").start(() -> {
-            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 var copy = stdoutCopy == null ? null : java.nio.file.Files.newBufferedWriter(stdoutCopy)) {
                 for (String l; (l = in.readLine()) != null; ) {
                     if (echo != null) echo.println("[" + name + "] " + l);
+                    if (copy != null) {
+                        copy.write(l);
+                        copy.newLine();
+                        copy.flush();
+                    }
                     synchronized (this) {
                         lines.add(l);
                         notifyAll();
@@ -48,9 +54,14 @@ final class ChildProcess implements AutoCloseable {
     }
 
     static ChildProcess start(String name, List<String> cmd, Path stderr, PrintStream echo) throws IOException {
+        return start(name, cmd, stderr, echo, null);
+    }
+
+    /** As above, and every stdout line is also written to {@code stdoutCopy}. */
+    static ChildProcess start(String name, List<String> cmd, Path stderr, PrintStream echo, Path stdoutCopy) throws IOException {
         try {
             var p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            return new ChildProcess(name, p, stderr, echo);
+            return new ChildProcess(name, p, stderr, echo, stdoutCopy);
         } catch (IOException e) {
             throw new IOException("cannot start " + name + " (" + cmd.getFirst() + "): " + e.getMessage(), e);
         }
@@ -87,6 +98,8 @@ final class ChildProcess implements AutoCloseable {
     synchronized List<String> lines() { return List.copyOf(lines); }
 
     long pid() { return process.pid(); }
+
+    boolean isAlive() { return process.isAlive(); }
 
     /** Waits for the process to exit by itself; returns its exit code. */
     int waitFor(Duration timeout) throws InterruptedException, IOException {

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         description = {"Migrate an idle test guest out and back with Jettison and with QEMU live migration (pre-copy, post-copy),",
                 "on loopback and on tc-limited veth links between network namespaces; report medians, ratios and goals.",
                 "Needs /dev/kvm, root (network namespaces, userfaultfd) and qemu-system-x86_64.",
-                "Without /dev/kvm: tools/kvm-emu/run.sh env KVM_EMU_MEM=12G ./jettison bench migration ..."})
+                "Without /dev/kvm: KVM_EMU_MEM=10G tools/kvm-emu/run.sh ./jettison bench migration ..."})
 public final class MigrationBenchCommand implements Callable<Integer> {
     @Option(names = "--mem", description = "guest RAM (default 4G)")
     String mem = "4G";
@@ -65,7 +65,7 @@ public final class MigrationBenchCommand implements Callable<Integer> {
         var noKvm = dev.jettison.vmm.kvm.Kvm.unavailableReason();
         if (noKvm.isPresent()) {
             throw new IllegalStateException(noKvm.get() + ". On a machine without /dev/kvm run it in the emulated KVM host: "
-                    + "tools/kvm-emu/run.sh env KVM_EMU_MEM=12G ./jettison bench migration ... (figures are then emulated)");
+                    + "KVM_EMU_MEM=10G tools/kvm-emu/run.sh ./jettison bench migration ... (figures are then emulated)");
         }
         for (var sys : systems) {
             if (!List.of("ours", "precopy", "postcopy").contains(sys)) throw new IllegalArgumentException("unknown system " + sys);
@@ -108,6 +108,8 @@ public final class MigrationBenchCommand implements Callable<Integer> {
                         failures.add(sys + " over " + link.name() + ": " + e.getMessage() + " (logs: " + dir + ")");
                         System.out.println(sys + " over " + link.name() + " FAILED: " + e.getMessage());
                     }
+                    // Written after every system, so a run cut short still leaves what it measured.
+                    new BenchReport(host, s, infos, trials, failures).write(out.toAbsolutePath());
                 }
             }
         }

@@ -30,6 +30,8 @@ final class QemuMigration {
     private final Path dir;
     private final PrintStream log;
     private int started;
+    /** Unix sockets cannot live on every filesystem (not on the emulated host's 9p mount of the repo). */
+    private final Path sockets;
 
     private QemuMigration(Link link, Mode mode, BenchSettings s, Path qemu, Path elf, Path dir, PrintStream log) {
         this.link = link;
@@ -39,6 +41,11 @@ final class QemuMigration {
         this.elf = elf;
         this.dir = dir;
         this.log = log;
+        try {
+            this.sockets = Files.createTempDirectory("jettison-qmp");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String systemName(Mode mode) { return mode == Mode.PRECOPY ? Trial.PRECOPY : Trial.POSTCOPY; }
@@ -71,6 +78,7 @@ final class QemuMigration {
         var live = new ArrayList<Vm>();
         try {
             Vm home = start(true, null, live);
+            log.println(home.name() + ": " + home.process().awaitLine(0, l -> l.startsWith("JTS:IDLE WARM"), s.timeout(), "JTS:IDLE WARM"));
             home.process().awaitLine(0, l -> l.startsWith("JTS:IDLE READY"), s.timeout(), "JTS:IDLE READY");
             var trials = new ArrayList<Trial>();
             for (int r = 1; r <= s.runs(); r++) {
@@ -94,22 +102,27 @@ final class QemuMigration {
             return trials;
         } finally {
             for (var vm : live) vm.close();
+            try (var files = Files.list(sockets)) {
+                for (var f : files.toList()) Files.deleteIfExists(f);
+                Files.deleteIfExists(sockets);
+            } catch (IOException ignored) {
+                // temporary files only
+            }
         }
     }
 
     private Vm start(boolean desktopSide, String incoming, List<Vm> live) throws IOException, InterruptedException {
         String name = "qemu-" + (mode == Mode.PRECOPY ? "pre" : "post") + "-" + (++started) + (desktopSide ? "-desktop" : "-server");
-        Path qmpSocket = dir.resolve(name + ".qmp");
-        Files.deleteIfExists(qmpSocket);
+        Path qmpSocket = sockets.resolve(name + ".qmp");
         var cmd = new ArrayList<>(List.of(qemu.toString(), "-name", name, "-M", "pc", "-accel", "kvm", "-cpu", "host",
                 "-m", Long.toString(s.memBytes() >> 20) + "M", "-smp", "1", "-display", "none", "-serial", "stdio",
                 "-monitor", "none", "-qmp", "unix:" + qmpSocket + ",server=on,wait=off", "-nic", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", elf.toString(), "-append", s.cmdline()));
         if (incoming != null) cmd.addAll(List.of("-incoming", incoming));
         var full = desktopSide ? link.onDesktop(cmd) : link.onServer(cmd);
-        var process = ChildProcess.start(name, full, dir.resolve(name + ".stderr"), null);
+        var process = ChildProcess.start(name, full, dir.resolve(name + ".stderr"), null, dir.resolve(name + ".console"));
         try {
-            var vm = new Vm(name, process, QmpClient.connect(qmpSocket, Duration.ofMinutes(2)));
+            var vm = new Vm(name, process, QmpClient.connect(qmpSocket, Duration.ofMinutes(2), process::isAlive));
             live.add(vm);
             return vm;
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** A QMP connection over a unix socket: one command at a time, asynchronous events skipped. */
 final class QmpClient implements AutoCloseable {
@@ -25,7 +26,7 @@ final class QmpClient implements AutoCloseable {
     }
 
     /** Connects (waiting for QEMU to create the socket), reads the greeting and leaves negotiation mode. */
-    static QmpClient connect(Path socket, Duration timeout) throws IOException, InterruptedException {
+    static QmpClient connect(Path socket, Duration timeout, BooleanSupplier alive) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (Files.exists(socket)) {
@@ -41,6 +42,8 @@ final class QmpClient implements AutoCloseable {
                     ch.close();
                     if (System.nanoTime() > deadline) throw e;
                 }
+            } else if (!alive.getAsBoolean()) {
+                throw new IOException("QEMU exited before opening its QMP socket " + socket);
             } else if (System.nanoTime() > deadline) {
                 throw new IOException("QEMU did not open its QMP socket " + socket + " within " + timeout.toSeconds() + " s");
             }
