@@ -40,13 +40,19 @@ public final class DesktopAgent implements AutoCloseable {
      *                          run that much faster (idle.speed / pattern.timers) so the whole desktop
      *                          lives in the same scaled time
      * @param initialWaitMillis t_w before the adaptive policy has learnt one, in desktop time (§3.3: 6 s)
+     * @param microsleep        false: the desktop stays awake while the VM is away (metered all the same)
      */
-    public record Settings(PowerProfile profile, double timeScale, long initialWaitMillis) {
+    public record Settings(PowerProfile profile, double timeScale, long initialWaitMillis, boolean microsleep) {
         public static final long PAPER_WAIT_MILLIS = 6_000;
 
         public Settings {
             if (!(timeScale > 0) || Double.isInfinite(timeScale)) throw new IllegalArgumentException("time scale must be > 0: " + timeScale);
             if (initialWaitMillis < 0) throw new IllegalArgumentException("t_w must be >= 0: " + initialWaitMillis);
+        }
+
+        /** A desktop that microsleeps. */
+        public Settings(PowerProfile profile, double timeScale, long initialWaitMillis) {
+            this(profile, timeScale, initialWaitMillis, true);
         }
 
         public static Settings paper() {
@@ -142,7 +148,7 @@ public final class DesktopAgent implements AutoCloseable {
         var controller = MicrosleepController.adaptive(power, settings.wallProfile(),
                 Math.round(settings.initialWaitMillis() / settings.timeScale()));
         away = new Away(power, controller);
-        controller.start();
+        if (settings.microsleep()) controller.start();
         return ms;
     }
 

@@ -114,7 +114,8 @@ public final class DesktopCommand implements Callable<Integer> {
                     new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS), m, Endpoints.parse(wolListen));
             case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m);
             case "none" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
-                    new DesktopAgent.Settings(p, timeScale, Long.MAX_VALUE / 4), m, Endpoints.parse(wolListen));
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS, false), m,
+                    Endpoints.parse(wolListen));
             default -> throw new IllegalArgumentException("unknown --power '" + power + "' (emulated, host or none)");
         };
     }
