@@ -69,12 +69,13 @@ public final class EnergyBenchCommand implements Callable<Integer> {
         for (String s : strategies) {
             var policy = PrefetchPolicy.parse(s);
             System.err.printf("== %s: warm-up %.0f min, then %.0f min away (x%.0f time)%n", s, warmupMinutes, minutes, scale);
-            var r = run(policy, settings, out.resolve("state-" + s.replace(':', '_')));
+            String tag = s.replace(':', '_'); // file names per strategy
+            var r = run(policy, settings, out.resolve("state-" + tag));
             rows.add(new Row(s, r));
             System.err.println(r.summary());
             PowerPlot.write(r.energy(), profile.idleWatts(), "Desktop power while consolidated, prefetch " + s,
-                    out.resolve("power-" + s.replace(':', '_') + ".png"));
-            Files.writeString(out.resolve("power-" + s.replace(':', '_') + ".csv"), r.energy().seriesCsv());
+                    out.resolve("power-" + tag + ".png"));
+            Files.writeString(out.resolve("power-" + tag + ".csv"), r.energy().seriesCsv());
         }
         String table = table(rows);
         System.out.println(table);

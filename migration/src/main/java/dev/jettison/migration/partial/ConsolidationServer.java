@@ -58,13 +58,7 @@ public final class ConsolidationServer implements AutoCloseable {
         public void close() {
             vm.close();
             memtap.close();
-            if (packets instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.warn("closing the wake sender of {}: {}", vmId, e.toString());
-                }
-            }
+            closeWakeSender(vmId, packets);
             if (disk != null) {
                 try {
                     disk.close();
@@ -217,14 +211,19 @@ public final class ConsolidationServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (vm != null) vm.close();
             if (disk != null) disk.close();
-            if (packets instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // already failing; the first error is the one to report
-                }
-            }
+            closeWakeSender(hello.vmId(), packets);
             throw e;
+        }
+    }
+
+    /** The agent's magic-packet senders hold a socket; a failure to close one is only logged. */
+    private static void closeWakeSender(String vmId, DesktopWaker packets) {
+        if (packets instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing the wake sender of {}: {}", vmId, e.toString());
+            }
         }
     }
 
