@@ -19,7 +19,7 @@ class AgentKvmTestsUnderEmulationTest {
 
     @Test
     void kvmTaggedTestsPassInsideTheEmulatedHost() throws Exception {
-        var outcome = EmulatedKvmHost.runModuleKvmTests("agent", EXPECTED_KVM_TESTS, Duration.ofMinutes(25));
+        var outcome = EmulatedKvmHost.runModuleKvmTests("agent", EXPECTED_KVM_TESTS, 0, Duration.ofMinutes(25));
         switch (outcome) {
             case EmulatedKvmHost.Outcome.Skipped s -> assumeTrue(false, s.reason());
             case EmulatedKvmHost.Outcome.Passed p -> System.out.println(p.output()); // kept in the surefire report

@@ -54,20 +54,34 @@ public final class EmulatedKvmHost {
         record Failed(String why, String output) implements Outcome {}
     }
 
+    /** Tag of the tests that boot a guest with a full kernel (Debian's): they need hardware virtualization. */
+    public static final String STOCK_KERNEL_TAG = "stock-kernel";
+
     /**
-     * Runs {@code module}'s tests tagged "kvm" in the emulated host where this machine has no
-     * /dev/kvm: all must pass, none may skip, and at least {@code expected} must have run.
+     * Runs in the emulated host what this machine's KVM cannot: every test of {@code module} tagged
+     * "kvm" where there is no /dev/kvm, or only those tagged {@link #STOCK_KERNEL_TAG} where /dev/kvm
+     * is PVM (which runs the test guest natively but not a stock kernel). All must pass, none may
+     * skip, and at least {@code expectedKvm} (resp. {@code expectedStockKernel}) must have run.
      */
-    public static Outcome runModuleKvmTests(String module, int expected, Duration timeout) throws IOException, InterruptedException {
-        if (dev.jettison.vmm.kvm.Kvm.unavailableReason().isEmpty()) {
+    public static Outcome runModuleKvmTests(String module, int expectedKvm, int expectedStockKernel, Duration timeout)
+            throws IOException, InterruptedException {
+        String tag;
+        int expected;
+        if (dev.jettison.vmm.kvm.Kvm.unavailableReason().isPresent()) {
+            tag = "kvm";
+            expected = expectedKvm;
+        } else if (!dev.jettison.vmm.kvm.KvmHostKind.detect().runsStockKernels() && expectedStockKernel > 0) {
+            tag = STOCK_KERNEL_TAG;
+            expected = expectedStockKernel;
+        } else {
             return new Outcome.Skipped("KVM is available here: the kvm-tagged tests ran natively");
         }
         var home = dev.jettison.vmm.guest.TestGuest.home();
         if (home.isEmpty()) return new Outcome.Skipped("no Jettison source tree (jettison.home) to run the tests from");
         var reason = unavailableReason(home.get());
-        if (reason.isPresent()) return new Outcome.Skipped("no KVM here and no emulated KVM host: " + reason.get());
+        if (reason.isPresent()) return new Outcome.Skipped("no KVM here that runs these tests, and no emulated KVM host: " + reason.get());
         dev.jettison.vmm.guest.TestGuest.ensureBuilt(); // build the guest here, not 30x slower inside
-        var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), "kvm", timeout);
+        var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout);
         String out = r.output();
         if (r.exitCode() != 0) return new Outcome.Failed("exit code " + r.exitCode(), out);
         if (r.count("tests failed") != 0) return new Outcome.Failed(r.count("tests failed") + " failed", out);

@@ -1,6 +1,7 @@
 package dev.jettison.vmm.guest;
 
 import dev.jettison.vmm.kvm.Kvm;
+import dev.jettison.vmm.kvm.KvmHostKind;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +16,16 @@ final class KvmGuests {
     static void requireKvm() {
         var reason = Kvm.unavailableReason();
         assumeTrue(reason.isEmpty(), () -> "needs KVM: " + reason.orElse(""));
+    }
+
+    /**
+     * Skips the calling test where /dev/kvm is PVM, which cannot run a full guest kernel; there
+     * KvmTestsUnderEmulationTest runs the tests tagged "stock-kernel" in the emulated KVM host instead.
+     */
+    static void requireStockKernelHost() {
+        requireKvm();
+        assumeTrue(KvmHostKind.detect().runsStockKernels(),
+                "/dev/kvm is PVM here (guest kernel mode emulated): this test runs in the emulated KVM host instead");
     }
 
     static void requireRoot() {

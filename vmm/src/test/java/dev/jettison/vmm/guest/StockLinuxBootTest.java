@@ -22,9 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fully under hardware virtualization, and under the emulated KVM host.
  */
 @Tag("kvm")
+@Tag("stock-kernel")
 class StockLinuxBootTest {
     @BeforeEach
-    void kvm() { KvmGuests.requireKvm(); }
+    void kvm() { KvmGuests.requireStockKernelHost(); }
 
     /**
      * In the emulated KVM host (QEMU TCG with emulated SVM) this two-vCPU boot stalled once in
