@@ -83,9 +83,17 @@ public final class DesktopAgent implements AutoCloseable {
         this.desktop = new Desktop(vmId, vm, disk, serveOn, wake, () -> { }, () -> {
             Away a = away;
             if (a != null) a.power().gate().admit();
-        });
+        }, dev.jettison.migration.partial.DesktopSettings.DEFAULT);
         // The server was lost and the VM runs here again: stop microsleeping (off the session thread: stop() waits).
         desktop.onResumedFromResidue(() -> Thread.ofVirtual().name("agent-server-lost").start(this::serverLost));
+        // The server gives the VM back (it is stopping): wake up and take it, as if the user had come back.
+        desktop.onGoHome(() -> {
+            try {
+                LOG.info("VM {} is home at the server's request:\n{}", vmId, reintegrate(Duration.ofMinutes(5)).summary());
+            } catch (MigrationException e) {
+                LOG.warn("VM {}: the server asked us to take it home and that failed: {}", vmId, e.getMessage());
+            }
+        });
     }
 
     private void serverLost() {

@@ -41,6 +41,8 @@ class PowerGateTest {
     @TempDir
     Path dir;
 
+    static final dev.jettison.migration.wire.SessionId EPOCH = new dev.jettison.migration.wire.SessionId(0x9a7e, 1);
+
     @Test
     void aPageRequestWhileAsleepIsAnsweredOnlyAfterTheMagicPacket() throws Exception {
         var sleep = new EmulatedSleep(PowerProfile.TABLE_1, 100, MAC, ANY_LOOPBACK_PORT);
@@ -51,21 +53,22 @@ class PowerGateTest {
             new Random(42).nextBytes(content);
             MemorySegment.copy(content, 0, ram, ValueLayout.JAVA_BYTE, 0, content.length);
             var server = new PageServer("vm-p", GuestPages.of(ram), () -> { }, power.gate());
+            server.open(EPOCH);
             try (var listener = server.listen(LOOPBACK);
                  var t = TcpTransport.connect(listener.address(), 5000)) {
-                Handshake.client(t, Message.Hello.of("vm-p", PAGES * 4096L, 0, Role.SERVER));
+                Handshake.client(t, Message.Hello.of("vm-p", EPOCH, PAGES * 4096L, 0, Role.SERVER));
 
                 assertTrue(power.sleep());
                 assertTrue(power.awaitState(ASLEEP, PATIENCE));
                 t.send(new Message.PageRequest(9, 5, 2));
-                t.readTimeout(500);
+                t.readTimeout(java.time.Duration.ofMillis(500));
                 assertThrows(SocketTimeoutException.class, t::receive, "a sleeping desktop does not answer");
                 assertEquals(ASLEEP, power.state(), "the request itself does not wake the desktop");
                 assertEquals(0, server.stats().requests());
 
                 long woke = System.nanoTime();
                 sendMagic(MAC, sleep.wolPort());
-                t.readTimeout((int) PATIENCE.toMillis());
+                t.readTimeout(PATIENCE);
                 var first = assertInstanceOf(Message.PageData.class, t.receive());
                 var second = assertInstanceOf(Message.PageData.class, t.receive());
                 long answered = System.nanoTime();
@@ -93,14 +96,15 @@ class PowerGateTest {
         Files.write(image, disk);
         try (var power = new PowerManager(sleep, new EnergyMeter(PowerProfile.TABLE_1))) {
             var server = new BlockServer("vm-b", image, () -> { }, power.gate());
+            server.open(EPOCH);
             try (var listener = server.listen(LOOPBACK);
                  var t = TcpTransport.connect(listener.address(), 5000)) {
-                Handshake.client(t, Message.Hello.of("vm-b", 0, disk.length, Role.SERVER));
+                Handshake.client(t, Message.Hello.of("vm-b", EPOCH, 0, disk.length, Role.SERVER));
                 assertTrue(power.sleep());
                 t.send(new Message.BlockRequest(3, 2, 1));
                 assertTrue(power.awaitState(ASLEEP, PATIENCE));
                 sendMagic(MAC, sleep.wolPort());
-                t.readTimeout((int) PATIENCE.toMillis());
+                t.readTimeout(PATIENCE);
                 var block = assertInstanceOf(Message.BlockData.class, t.receive());
                 assertEquals(AWAKE, power.state());
                 assertEquals(3, block.requestId());
@@ -118,15 +122,16 @@ class PowerGateTest {
              var power = new PowerManager(sleep, new EnergyMeter(PowerProfile.TABLE_1))) {
             MemorySegment ram = arena.allocate(PAGES * 4096L, 4096);
             var server = new PageServer("vm-h", GuestPages.of(ram), () -> { }, power.gate());
+            server.open(EPOCH);
             try (var listener = server.listen(LOOPBACK)) {
                 assertTrue(power.sleep());
                 assertTrue(power.awaitState(ASLEEP, PATIENCE));
                 try (var t = TcpTransport.connect(listener.address(), 5000)) {
-                    t.send(Message.Hello.of("vm-h", PAGES * 4096L, 0, Role.SERVER));
-                    t.readTimeout(500);
+                    t.send(Message.Hello.of("vm-h", EPOCH, PAGES * 4096L, 0, Role.SERVER));
+                    t.readTimeout(java.time.Duration.ofMillis(500));
                     assertThrows(SocketTimeoutException.class, t::receive, "no Hello back from a sleeping desktop");
                     sendMagic(MAC, sleep.wolPort());
-                    t.readTimeout((int) PATIENCE.toMillis());
+                    t.readTimeout(PATIENCE);
                     var hello = assertInstanceOf(Message.Hello.class, t.receive());
                     assertEquals("vm-h", hello.vmId());
                 }

@@ -3,9 +3,7 @@ package dev.jettison.migration.cownetdisk;
 import dev.jettison.migration.memtap.Backoff;
 import dev.jettison.migration.memtap.DesktopWaker;
 import dev.jettison.migration.memtap.FaultTrace;
-import dev.jettison.migration.wire.Connector;
-import dev.jettison.migration.wire.Message;
-import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.StateSource;
 import dev.jettison.migration.wire.Wire;
 import dev.jettison.vmm.devices.virtio.BlockBackend;
 
@@ -81,8 +79,8 @@ public final class CowNetDisk implements BlockBackend {
         this.trace = trace;
     }
 
-    public static CowNetDisk open(Path dir, String vmId, long capacityBytes, Connector desktop) throws IOException {
-        return open(dir, vmId, capacityBytes, desktop, Options.defaults());
+    public static CowNetDisk open(Path dir, StateSource desktop, long capacityBytes) throws IOException {
+        return open(dir, desktop, capacityBytes, Options.defaults());
     }
 
     /**
@@ -90,7 +88,7 @@ public final class CowNetDisk implements BlockBackend {
      * restart), otherwise starts empty. {@code capacityBytes} must equal the desktop image's size
      * (the diskserv handshake checks it). Connects to the desktop only when a block is first needed.
      */
-    public static CowNetDisk open(Path dir, String vmId, long capacityBytes, Connector desktop, Options options)
+    public static CowNetDisk open(Path dir, StateSource desktop, long capacityBytes, Options options)
             throws IOException {
         if (capacityBytes <= 0 || capacityBytes % SECTOR_SIZE != 0) {
             throw new IllegalArgumentException("disk capacity must be a positive number of 512-byte sectors: " + capacityBytes);
@@ -123,8 +121,8 @@ public final class CowNetDisk implements BlockBackend {
             ro.close();
             throw e;
         }
-        var hello = Message.Hello.of(vmId, 0, capacityBytes, Role.SERVER);
-        var remote = new RemoteBlocks(desktop, hello, options.backoff(), options.waker(), options.requestTimeout());
+        var remote = new RemoteBlocks(desktop.connector(), desktop.hello(0, capacityBytes), options.backoff(), options.waker(),
+                options.requestTimeout(), desktop.onEnded());
         var disk = new CowNetDisk(dir, capacityBytes, ro, dy, bitmap, remote, options.trace());
         if (!resume) disk.flush();
         return disk;

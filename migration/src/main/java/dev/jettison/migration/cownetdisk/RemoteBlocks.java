@@ -5,6 +5,7 @@ import dev.jettison.migration.memtap.DesktopWaker;
 import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.SessionEndedException;
 import dev.jettison.migration.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ final class RemoteBlocks implements AutoCloseable {
     private final Backoff backoff;
     private final DesktopWaker waker;
     private final long timeoutNanos;
+    private final Runnable onSessionEnded;
+    private volatile boolean sessionEnded;
     private final Thread watchdog;
     private Transport current;
     private long nextId = 1;
@@ -36,7 +39,9 @@ final class RemoteBlocks implements AutoCloseable {
     private long connects;
     private long requests;
 
-    RemoteBlocks(Connector connector, Message.Hello hello, Backoff backoff, DesktopWaker waker, Duration requestTimeout) {
+    RemoteBlocks(Connector connector, Message.Hello hello, Backoff backoff, DesktopWaker waker, Duration requestTimeout,
+                 Runnable onSessionEnded) {
+        this.onSessionEnded = onSessionEnded;
         this.connector = connector;
         this.hello = hello;
         this.backoff = backoff;
@@ -54,6 +59,7 @@ final class RemoteBlocks implements AutoCloseable {
         int failures = 0;
         while (true) {
             if (closed) throw new IOException("cownetdisk " + hello.vmId() + " is closed");
+            if (sessionEnded) throw new SessionEndedException("the desktop", hello);
             if (failures > 0) {
                 try {
                     waker.wake();
@@ -81,6 +87,11 @@ final class RemoteBlocks implements AutoCloseable {
                 }
                 waker.beforeRequest();
                 return ask(current, first, count);
+            } catch (SessionEndedException e) {
+                log.warn("cownetdisk {}: {}; this VM is an orphan", hello.vmId(), e.getMessage());
+                sessionEnded = true;
+                onSessionEnded.run();
+                throw e;
             } catch (IOException e) {
                 if (closed) throw new IOException("cownetdisk " + hello.vmId() + " is closed", e);
                 failures++;

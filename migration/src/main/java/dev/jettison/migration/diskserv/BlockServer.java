@@ -4,6 +4,8 @@ import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.RequestLoop;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.SessionConnections;
+import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
@@ -19,6 +21,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,7 +38,9 @@ public final class BlockServer {
     public record Stats(long requests, long blocks, long zeroBlocks, long dataBytes, long badRequests) {}
 
     private final Path image;
-    private final Message.Hello identity;
+    private final String vmId;
+    private final long diskBytes;
+    private final SessionConnections sessions = new SessionConnections();
     private final Runnable onRequest;
     private final ServiceGate gate;
     private final AtomicLong requests = new AtomicLong();
@@ -49,7 +55,8 @@ public final class BlockServer {
      */
     public BlockServer(String vmId, Path image, Runnable onRequest, ServiceGate gate) throws IOException {
         this.image = image;
-        this.identity = Message.Hello.of(vmId, 0, Files.size(image), Role.DESKTOP);
+        this.vmId = vmId;
+        this.diskBytes = Files.size(image);
         this.onRequest = onRequest;
         this.gate = gate;
     }
@@ -63,23 +70,43 @@ public final class BlockServer {
         this(vmId, image, () -> { });
     }
 
-    public long diskBytes() { return identity.diskBytes(); }
+    public long diskBytes() { return diskBytes; }
 
     public TcpListener listen(InetSocketAddress bind) throws IOException {
-        return TcpListener.open(bind, "diskserv-" + identity.vmId(), this::serve);
+        return TcpListener.open(bind, "diskserv-" + vmId, this::serve, TcpListener.Options.DEFAULT.withKeepAlive());
     }
 
     public Stats stats() {
         return new Stats(requests.get(), blocks.get(), zeroBlocks.get(), dataBytes.get(), badRequests.get());
     }
 
-    /** Serves one connection until Bye, end of stream or a frame that breaks the framing. */
+    /** From now on serves consolidation epoch {@code session} (and only it). */
+    public void open(SessionId session) {
+        sessions.open(session);
+    }
+
+    /** Ends the current epoch: its connections are closed and its Hellos refused from now on. */
+    public void end() {
+        sessions.end();
+    }
+
+    /**
+     * Serves one connection of the current epoch until Bye, end of stream or a frame that breaks
+     * the framing; a Hello for another VM, epoch or size is refused without saying what is served.
+     */
     public void serve(Transport t) throws IOException {
-        RequestLoop.admit(gate, "diskserv", identity.vmId());
-        Handshake.server(t, identity, h -> h.diskBytes() == identity.diskBytes(), identity.diskBytes() + " disk bytes");
+        RequestLoop.admit(gate, "diskserv", vmId);
+        var served = sessions.current();
+        Handshake.server(t, h -> h.vmId().equals(vmId) && h.session().equals(served) && !served.isNone()
+                && h.diskBytes() == diskBytes
+                ? Optional.of(Message.Hello.of(vmId, served, 0, diskBytes, Role.DESKTOP)) : Optional.empty());
+        if (!sessions.join(served, t)) return;
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            RequestLoop.serve(t, "diskserv", identity.vmId(), Message.BlockRequest.class, r -> answer(t, ch, r),
+            t.readTimeout(Duration.ZERO); // a cownetdisk may stay quiet for hours; keepalive watches the link
+            RequestLoop.serve(t, "diskserv", vmId, Message.BlockRequest.class, r -> answer(t, ch, r),
                     badRequests::incrementAndGet, gate);
+        } finally {
+            sessions.leave(t);
         }
     }
 

@@ -4,6 +4,8 @@ import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.RequestLoop;
 import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.SessionConnections;
+import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
@@ -16,6 +18,8 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +35,9 @@ public final class PageServer {
     /** Counters since the server was made. */
     public record Stats(long requests, long pages, long zeroPages, long dataBytes, long badRequests) {}
 
-    private final Message.Hello identity;
+    private final String vmId;
+    private final long ramBytes;
+    private final SessionConnections sessions = new SessionConnections();
     private final GuestPages residue;
     private final Runnable onRequest;
     private final ServiceGate gate;
@@ -47,7 +53,8 @@ public final class PageServer {
      * @param gate      holds every reply, the handshake's included, while the desktop microsleeps (§3.3)
      */
     public PageServer(String vmId, GuestPages residue, Runnable onRequest, ServiceGate gate) {
-        this.identity = Message.Hello.of(vmId, residue.bytes(), 0, Role.DESKTOP);
+        this.vmId = vmId;
+        this.ramBytes = residue.bytes();
         this.residue = residue;
         this.onRequest = onRequest;
         this.gate = gate;
@@ -63,20 +70,42 @@ public final class PageServer {
 
     /** Listens on {@code bind} (port 0 = any) and serves every connection on its own virtual thread. */
     public TcpListener listen(InetSocketAddress bind) throws IOException {
-        return TcpListener.open(bind, "memserv-" + identity.vmId(), this::serve);
+        return TcpListener.open(bind, "memserv-" + vmId, this::serve, TcpListener.Options.DEFAULT.withKeepAlive());
     }
 
     public Stats stats() {
         return new Stats(requests.get(), pages.get(), zeroPages.get(), dataBytes.get(), badRequests.get());
     }
 
-    /** Serves one connection until Bye, end of stream or a frame that breaks the framing. */
+    /** From now on serves consolidation epoch {@code session} (and only it). */
+    public void open(SessionId session) {
+        sessions.open(session);
+    }
+
+    /** Ends the current epoch: its connections are closed and its Hellos refused from now on. */
+    public void end() {
+        sessions.end();
+    }
+
+    /**
+     * Serves one connection of the current epoch until Bye, end of stream or a frame that breaks
+     * the framing; a Hello for another VM, epoch or size is refused without saying what is served.
+     */
     public void serve(Transport t) throws IOException {
-        RequestLoop.admit(gate, "memserv", identity.vmId());
-        Handshake.server(t, identity, h -> h.ramBytes() == identity.ramBytes(), identity.ramBytes() + " RAM bytes");
-        log.debug("memserv {}: serving {}", identity.vmId(), t.peer());
-        RequestLoop.serve(t, "memserv", identity.vmId(), Message.PageRequest.class, r -> answer(t, r),
-                badRequests::incrementAndGet, gate);
+        RequestLoop.admit(gate, "memserv", vmId);
+        var served = sessions.current();
+        Handshake.server(t, h -> h.vmId().equals(vmId) && h.session().equals(served) && !served.isNone()
+                && h.ramBytes() == ramBytes
+                ? Optional.of(Message.Hello.of(vmId, served, ramBytes, 0, Role.DESKTOP)) : Optional.empty());
+        if (!sessions.join(served, t)) return;
+        try {
+            t.readTimeout(Duration.ZERO); // a memtap may stay quiet for hours; keepalive watches the link
+            log.debug("memserv {}: serving {} (epoch {})", vmId, t.peer(), served);
+            RequestLoop.serve(t, "memserv", vmId, Message.PageRequest.class, r -> answer(t, r),
+                    badRequests::incrementAndGet, gate);
+        } finally {
+            sessions.leave(t);
+        }
     }
 
     private void answer(Transport t, Message.PageRequest r) throws IOException {

@@ -7,10 +7,9 @@ import dev.jettison.core.prefetch.PivotWindow;
 import dev.jettison.core.prefetch.PrefetchBuffer;
 import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.memserv.GuestPages;
-import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
-import dev.jettison.migration.wire.Role;
+import dev.jettison.migration.wire.StateSource;
 import dev.jettison.migration.wire.Wire;
 import dev.jettison.sys.EventFd;
 import dev.jettison.sys.Poll;
@@ -101,8 +100,8 @@ public final class FaultHandler implements AutoCloseable {
             prefetchWasted, requests;
     private volatile boolean stopping;
 
-    private FaultHandler(String vmId, GuestPages ram, Connector desktop, Config config, FaultTrace trace) {
-        this.vmId = vmId;
+    private FaultHandler(StateSource source, GuestPages ram, Config config, FaultTrace trace) {
+        this.vmId = source.vmId();
         this.ram = ram;
         this.trace = trace;
         this.buffer = new PrefetchBuffer(config.bufferPages());
@@ -123,19 +122,19 @@ public final class FaultHandler implements AutoCloseable {
         }
         this.uffd = u;
         this.stop = e;
-        var hello = Message.Hello.of(vmId, ram.bytes(), 0, Role.SERVER);
-        this.link = new PageLink(desktop, hello, config.backoff(), config.waker(), config.requestTimeout(), this::arrived);
+        this.link = new PageLink(source.connector(), source.hello(ram.bytes(), 0), config.backoff(), config.waker(),
+                config.requestTimeout(), this::arrived, source.onEnded());
         // A platform thread: it spends its life in poll(2), which would pin a virtual thread's carrier.
         this.thread = Thread.ofPlatform().name("memtap-" + vmId).daemon(true).start(this::loop);
     }
 
     /**
      * Registers {@code ram} (MAP_NORESERVE, nothing populated yet) with a new userfaultfd and starts
-     * serving its faults from the desktop reached through {@code desktop}. Returns once registered:
+     * serving its faults from the desktop's memserv for {@code source}'s epoch. Returns once registered:
      * from then on the guest may run.
      */
-    public static FaultHandler start(String vmId, GuestPages ram, Connector desktop, Config config, FaultTrace trace) {
-        return new FaultHandler(vmId, ram, desktop, config, trace);
+    public static FaultHandler start(StateSource source, GuestPages ram, Config config, FaultTrace trace) {
+        return new FaultHandler(source, ram, config, trace);
     }
 
     private void loop() {

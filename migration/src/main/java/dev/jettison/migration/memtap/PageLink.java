@@ -3,6 +3,7 @@ package dev.jettison.migration.memtap;
 import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.SessionEndedException;
 import dev.jettison.migration.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ final class PageLink implements AutoCloseable {
     private final DesktopWaker waker;
     private final long timeoutNanos;
     private final Sink sink;
+    private final Runnable onSessionEnded;
     private final Map<Long, Outstanding> outstanding = new LinkedHashMap<>();
     private final Thread reader;
     private final Thread watchdog;
@@ -53,7 +55,9 @@ final class PageLink implements AutoCloseable {
     private long wakes;
     private volatile boolean closed;
 
-    PageLink(Connector connector, Message.Hello hello, Backoff backoff, DesktopWaker waker, Duration requestTimeout, Sink sink) {
+    PageLink(Connector connector, Message.Hello hello, Backoff backoff, DesktopWaker waker, Duration requestTimeout, Sink sink,
+             Runnable onSessionEnded) {
+        this.onSessionEnded = onSessionEnded;
         this.connector = connector;
         this.hello = hello;
         this.backoff = backoff;
@@ -137,6 +141,11 @@ final class PageLink implements AutoCloseable {
                 }
                 failures = 0;
                 readLoop(t);
+            } catch (SessionEndedException e) {
+                // The desktop took its VM back (or resumed its residue): nothing here may fetch any more.
+                log.warn("memtap {}: {}; this VM is an orphan", hello.vmId(), e.getMessage());
+                onSessionEnded.run();
+                return;
             } catch (IOException | RuntimeException e) {
                 if (!closed) log.warn("memtap {}: link to desktop lost: {}", hello.vmId(), e.toString());
             } finally {

@@ -10,7 +10,7 @@ import dev.jettison.migration.memtap.DesktopWaker;
 import dev.jettison.migration.memtap.HoardStore;
 import dev.jettison.migration.memtap.RemoteWakeup;
 import dev.jettison.migration.memtap.WakePackets;
-import dev.jettison.migration.wire.Connector;
+import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.Role;
@@ -26,67 +26,57 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The consolidation server (paper §4): accepts partial VMs from desktops, runs each with empty
  * RAM that memtap fills on demand and a copy-on-write networked disk, and sends back only what
- * the guest dirtied when the desktop asks for its VM. One connection per VM is its control
- * channel; a VM whose desktop connection drops keeps running until reintegrated or evicted.
+ * the guest dirtied when the desktop asks for its VM.
+ *
+ * <p>Each consolidation is an epoch named by the desktop's random session id: its disk slices
+ * live in their own folder, which is removed once the desktop has confirmed the VM home, so a
+ * later consolidation never reads an earlier one's blocks. A VM is forgotten only when its desktop
+ * confirmed it home or released it; a lost control channel pauses it ({@link HostedVm}).
  */
 public final class ConsolidationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsolidationServer.class);
-    /** Dirty units per frame: 256 x 4 KiB stays well under the 8 MiB frame limit. */
-    private static final int BATCH = 256;
+    static final String EPOCH_PREFIX = "epoch-";
 
     private final Path stateDir;
     private final FaultHandler.Config faultConfig;
+    private final ServerSettings settings;
     /** Prefetch policies chosen for particular VMs (§3.4: selectable per VM); others get faultConfig's. */
     private final Map<String, PrefetchPolicy> policies = new ConcurrentHashMap<>();
     private final WakePackets wakePackets;
     private final TcpListener listener;
-    private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
-
-    /** A VM running here. */
-    private record Hosted(String vmId, VirtualMachine vm, FaultHandler memtap, CowNetDisk disk, HoardStore hoard,
-                          RemoteWakeup wakeup, DesktopWaker packets) implements AutoCloseable {
-        @Override
-        public void close() {
-            vm.close();
-            memtap.close();
-            closeWakeSender(vmId, packets);
-            if (disk != null) {
-                try {
-                    disk.close();
-                } catch (IOException e) {
-                    LOG.warn("closing the disk of {}: {}", vmId, e.toString());
-                }
-            }
-        }
-    }
+    private final Map<String, HostedVm> hosted = new ConcurrentHashMap<>();
 
     private ConsolidationServer(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
-                                WakePackets wakePackets) throws IOException {
+                                WakePackets wakePackets, ServerSettings settings) throws IOException {
         this.stateDir = stateDir;
         this.faultConfig = faultConfig;
         this.wakePackets = wakePackets;
+        this.settings = settings;
         Files.createDirectories(stateDir);
+        removeCrashedEpochs();
         this.listener = TcpListener.open(bind, "consolidation-server", this::serve);
     }
 
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind)
             throws IOException {
-        return new ConsolidationServer(stateDir, faultConfig, bind, WakePackets.NONE);
+        return new ConsolidationServer(stateDir, faultConfig, bind, WakePackets.NONE, ServerSettings.DEFAULT);
     }
 
     /** A server whose remoteWakeup wakes microsleeping desktops with {@code wakePackets} (§4). */
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
                                             WakePackets wakePackets) throws IOException {
-        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets);
+        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, ServerSettings.DEFAULT);
+    }
+
+    public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
+                                            WakePackets wakePackets, ServerSettings settings) throws IOException {
+        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, settings);
     }
 
     public InetSocketAddress address() { return listener.address(); }
@@ -106,118 +96,163 @@ public final class ConsolidationServer implements AutoCloseable {
     /** The running VM of {@code vmId}, for tests and the daemon's status page. */
     public VirtualMachine vm(String vmId) {
         var h = hosted.get(vmId);
-        return h == null ? null : h.vm();
+        return h == null ? null : h.vm;
+    }
+
+    /** RUNNING, FENCED (its desktop lost, paused) or GOING_HOME for a VM here, or null. */
+    public String state(String vmId) {
+        var h = hosted.get(vmId);
+        return h == null ? null : h.state().name();
     }
 
     /** memtap's counters for {@code vmId}, or null if it is not here. */
     public dev.jettison.migration.memtap.FaultStats faultStats(String vmId) {
         var h = hosted.get(vmId);
-        return h == null ? null : h.memtap().stats();
+        return h == null ? null : h.memtap.stats();
     }
 
     /** Resident bytes of {@code vmId}'s RAM on this server (what hosting it costs), or -1 if it is not here. */
     public long residentBytes(String vmId) {
         var h = hosted.get(vmId);
-        return h == null ? -1 : residentBytes(h.vm());
+        return h == null ? -1 : h.residentBytes();
+    }
+
+    /**
+     * A server that stopped without sending its VMs home left their epochs' slices behind; with
+     * the VMs' memory gone they describe nothing that can run, and each desktop resumes its VM
+     * from its residue. Reported, then removed, so no later epoch can mistake them for its own.
+     */
+    private void removeCrashedEpochs() throws IOException {
+        try (var vms = Files.list(stateDir)) {
+            for (Path vmDir : vms.filter(Files::isDirectory).toList()) {
+                try (var epochs = Files.list(vmDir)) {
+                    for (Path e : epochs.filter(p -> p.getFileName().toString().startsWith(EPOCH_PREFIX)).toList()) {
+                        LOG.warn("VM {}: state of epoch {} left by a server that did not stop cleanly; removing it (its desktop"
+                                + " resumes the VM from its residue)", vmDir.getFileName(), e.getFileName());
+                        deleteTree(e);
+                    }
+                }
+            }
+        }
     }
 
     private void serve(Transport t) throws Exception {
         Message first = t.receive();
-        if (!(first instanceof Message.Hello hello) || hello.role() != Role.DESKTOP) {
-            t.send(new Message.Error(Message.Error.UNEXPECTED, "expected a desktop's Hello"));
+        if (!(first instanceof Message.Hello hello) || hello.role() != Role.DESKTOP || hello.session().isNone()) {
+            t.send(new Message.Error(Message.Error.UNEXPECTED, "expected a desktop's Hello with a session"));
             return;
         }
-        if (hosted.containsKey(hello.vmId())) {
-            t.send(new Message.Error(Message.Error.VM_MISMATCH, "VM " + hello.vmId() + " is already consolidated here"));
+        t.send(Message.Hello.of(hello.vmId(), hello.session(), hello.ramBytes(), hello.diskBytes(), Role.SERVER));
+        t.limits(Limits.of(hello));
+        t.readTimeout(settings.messageTimeout());
+        switch (t.receive()) {
+            case Message.Endpoints ends -> consolidate(hello, ends, t);
+            case Message.Attach a -> attach(hello, t);
+            case Message.Release r -> {
+                release(hello, "its desktop runs it again");
+                t.send(new Message.Ack(0));
+            }
+            default -> t.send(new Message.Error(Message.Error.UNEXPECTED, "expected Endpoints, Attach or Release"));
+        }
+    }
+
+    private void consolidate(Message.Hello hello, Message.Endpoints ends, Transport t) throws Exception {
+        var earlier = hosted.get(hello.vmId());
+        if (earlier != null && earlier.session.equals(hello.session())) {
+            t.send(new Message.Error(Message.Error.UNEXPECTED, "epoch " + hello.session() + " of VM " + hello.vmId()
+                    + " is already consolidated here"));
             return;
         }
-        t.send(Message.Hello.of(hello.vmId(), hello.ramBytes(), hello.diskBytes(), Role.SERVER));
-        t.limits(Limits.of(hello).withPayload(t.limits().maxPayloadBytes()));
-        if (!(t.receive() instanceof Message.Endpoints ends)) {
-            t.send(new Message.Error(Message.Error.UNEXPECTED, "expected the desktop's endpoints"));
-            return;
-        }
+        // A desktop consolidates only a VM that runs on it: an earlier epoch here is an orphan.
+        if (earlier != null) release(earlier.vmId, "its desktop started a new consolidation");
         if (!(t.receive() instanceof Message.Descriptor d)) {
             t.send(new Message.Error(Message.Error.UNEXPECTED, "expected the descriptor"));
             return;
         }
         var desktopHost = ((InetSocketAddress) t.remoteAddress()).getAddress();
-        Hosted h;
+        HostedVm h;
         try {
-            h = admit(hello, ends, d, desktopHost);
+            h = Admission.admit(this, hello, ends, d, desktopHost);
         } catch (DescriptorException | IOException | RuntimeException e) {
             LOG.warn("refusing VM {}: {}", hello.vmId(), e.getMessage());
             t.send(new Message.Error(Message.Error.UNEXPECTED, "cannot run VM " + hello.vmId() + ": " + e.getMessage()));
             return;
         }
-        hosted.put(hello.vmId(), h);
+        if (hosted.putIfAbsent(hello.vmId(), h) != null) {
+            h.close();
+            deleteTree(h.epochDir);
+            t.send(new Message.Error(Message.Error.UNEXPECTED, "VM " + hello.vmId() + " arrived twice at once"));
+            return;
+        }
+        try {
+            t.send(new Message.Ack(0));
+        } catch (IOException e) {
+            // The desktop will not know the VM runs here; it resumes its own copy and releases this one.
+            LOG.warn("VM {}: the Ack did not go out ({}); the VM waits for its desktop", hello.vmId(), e.toString());
+        }
+        LOG.info("VM {} runs here (epoch {}, desktop {})", hello.vmId(), hello.session(), desktopHost);
+        controlUntilHome(h, t);
+    }
+
+    private void attach(Message.Hello hello, Transport t) throws IOException {
+        var h = hosted.get(hello.vmId());
+        if (h == null || !h.session.equals(hello.session())) {
+            t.send(new Message.Error(Message.Error.NO_SESSION, Message.Error.NO_SESSION_TEXT));
+            return;
+        }
         t.send(new Message.Ack(0));
-        LOG.info("VM {} runs here (desktop {})", hello.vmId(), desktopHost);
-        while (true) {
-            Message m = t.receive();
-            if (m instanceof Message.ReintegrateRequest) {
-                sendHome(h, t);
-                return;
-            }
-            if (m instanceof Message.Bye) return;
-            if (m instanceof Message.Microsleep sleep) {
-                h.wakeup().desktopAsleep(sleep.asleep());
-                continue;
-            }
-            t.send(new Message.Error(Message.Error.UNEXPECTED, "unexpected " + m.getClass().getSimpleName()));
+        LOG.info("VM {} (epoch {}): its desktop re-attached from {}", h.vmId, h.session, t.peer());
+        controlUntilHome(h, t);
+    }
+
+    private void controlUntilHome(HostedVm h, Transport t) throws IOException {
+        if (h.control(t) == HostedVm.Outcome.HOME) {
+            rememberDemand(h);
+            forget(h, "confirmed home");
         }
     }
 
-    private Hosted admit(Message.Hello hello, Message.Endpoints ends, Message.Descriptor d, java.net.InetAddress desktop)
-            throws DescriptorException, IOException {
-        long t0 = System.nanoTime();
-        var state = DescriptorCodec.decode(d.bytes());
-        if (state.memBytes() != hello.ramBytes()) {
-            throw new DescriptorException("descriptor says " + state.memBytes() + " RAM bytes, Hello said " + hello.ramBytes());
-        }
-        Path dir = stateDir.resolve(hello.vmId());
-        Files.createDirectories(dir);
-        DesktopWaker packets = ends.wakeMac() == 0 ? DesktopWaker.NONE : wakePackets.to(desktop, ends.wakeMac(), ends.wakePort());
-        var wakeup = new RemoteWakeup(packets);
-        CowNetDisk disk = null;
-        VirtualMachine vm = null;
-        try {
-            if (state.hasDisk()) {
-                disk = CowNetDisk.open(dir, hello.vmId(), state.diskSectors() * 512,
-                        Connector.tcp(new InetSocketAddress(desktop, ends.blockPort()), 5000),
-                        CowNetDisk.Options.defaults().withWaker(wakeup));
-            }
-            long t1 = System.nanoTime();
-            vm = VirtualMachine.restore(state, disk, null, dir.resolve("console.log"), true);
-            long t2 = System.nanoTime();
-            var trace = FaultTrace.open(dir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
-            var config = faultConfig.withPolicy(prefetchPolicy(hello.vmId())).withWaker(wakeup);
-            var memtap = FaultHandler.start(hello.vmId(), GuestPages.of(vm.memory()),
-                    Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), 5000), config, trace);
-            wakeup.outstanding(() -> memtap.outstandingRequests() > 0);
-            // Device code runs on Java threads: it must never be the first to touch a missing page.
-            vm.memory().populateWith(memtap::populate);
-            var hoard = new HoardStore(dir.resolve("hoard-history.txt"));
-            if (config.policy().hoardPages() > 0) {
-                int asked = memtap.hoard(loadHistory(hello.vmId(), hoard));
-                LOG.info("VM {}: hoarding {} pages its earlier consolidations needed", hello.vmId(), asked);
-            }
-            long t3 = System.nanoTime();
-            vm.start();
-            // Consolidation latency is the paper's headline figure (§5.3): say where the server's share went.
-            LOG.info("VM {} admitted in {} ms: decode and disk {} ms, VM restore {} ms, memtap {} ms, vCPU start {} ms",
-                    hello.vmId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(System.nanoTime() - t3));
-            return new Hosted(hello.vmId(), vm, memtap, disk, hoard, wakeup, packets);
-        } catch (IOException | RuntimeException e) {
-            if (vm != null) vm.close();
-            if (disk != null) disk.close();
-            closeWakeSender(hello.vmId(), packets);
-            throw e;
+    /** Forgets {@code vmId}'s VM of the Hello's epoch, if it is here, because its desktop runs it. */
+    private void release(Message.Hello hello, String why) {
+        var h = hosted.get(hello.vmId());
+        if (h != null && h.session.equals(hello.session())) forget(h, why);
+    }
+
+    private void release(String vmId, String why) {
+        var h = hosted.get(vmId);
+        if (h != null) forget(h, why);
+    }
+
+    /** Called by memtap or cownetdisk when the desktop refuses this epoch: the VM is an orphan. */
+    void orphaned(String vmId, SessionId session) {
+        var h = hosted.get(vmId);
+        if (h != null && h.session.equals(session)) {
+            // Not on the refusing thread: closing the VM joins memtap's threads.
+            Thread.ofVirtual().start(() -> forget(h, "its desktop ended the epoch"));
         }
     }
+
+    private void forget(HostedVm h, String why) {
+        if (!hosted.remove(h.vmId, h)) return;
+        h.close();
+        try {
+            deleteTree(h.epochDir);
+        } catch (IOException e) {
+            LOG.warn("VM {}: could not remove {}: {}", h.vmId, h.epochDir, e.toString());
+        }
+        LOG.info("VM {} (epoch {}) forgotten here: {}", h.vmId, h.session, why);
+    }
+
+    Path stateDir() { return stateDir; }
+
+    FaultHandler.Config faultConfig(String vmId) { return faultConfig.withPolicy(prefetchPolicy(vmId)); }
+
+    WakePackets wakePackets() { return wakePackets; }
+
+    ServerSettings settings() { return settings; }
 
     /** The agent's magic-packet senders hold a socket; a failure to close one is only logged. */
-    private static void closeWakeSender(String vmId, DesktopWaker packets) {
+    static void closeWakeSender(String vmId, DesktopWaker packets) {
         if (packets instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -227,12 +262,8 @@ public final class ConsolidationServer implements AutoCloseable {
         }
     }
 
-    private static long ms(long nanos) {
-        return nanos / 1_000_000;
-    }
-
     /** A damaged history costs this consolidation its hoard, never the VM. */
-    private static HoardHistory loadHistory(String vmId, HoardStore store) {
+    static HoardHistory loadHistory(String vmId, HoardStore store) {
         try {
             return store.load();
         } catch (IOException e) {
@@ -242,73 +273,49 @@ public final class ConsolidationServer implements AutoCloseable {
     }
 
     /** The pages this consolidation asked for join the VM's history for the next one's hoard (§3.4). */
-    private static void rememberDemand(Hosted h) {
+    private static void rememberDemand(HostedVm h) {
         try {
-            var history = loadHistory(h.vmId(), h.hoard());
-            history.recordConsolidation(h.memtap().demandedPages());
-            h.hoard().save(history);
+            var history = loadHistory(h.vmId, h.hoard);
+            history.recordConsolidation(h.memtap.demandedPages());
+            h.hoard.save(history);
         } catch (IOException e) {
-            LOG.warn("VM {}: could not save its hoard history: {}", h.vmId(), e.getMessage());
+            LOG.warn("VM {}: could not save its hoard history: {}", h.vmId, e.getMessage());
         }
     }
 
-    /** Reintegration: pause, then the descriptor, every dirty page and block, and the counts. */
-    private void sendHome(Hosted h, Transport t) throws Exception {
-        var vm = h.vm();
-        vm.pause(Duration.ofSeconds(10));
-        byte[] descriptor = DescriptorCodec.encode(vm.capture());
-        long[] dirty = vm.takeDirtyPages();
-        var ram = vm.ram().segment();
-        t.send(new Message.Descriptor(DescriptorCodec.VERSION, descriptor));
-        var batch = new ArrayList<Message.Chunk>(BATCH);
-        for (long p : dirty) {
-            batch.add(chunk(p, ram.asSlice(p * 4096, 4096).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
-            if (batch.size() == BATCH) {
-                t.send(new Message.DirtyPages(List.copyOf(batch)));
-                batch.clear();
-            }
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
-        if (!batch.isEmpty()) t.send(new Message.DirtyPages(List.copyOf(batch)));
-        batch.clear();
-        long blocks = 0;
-        if (h.disk() != null) {
-            h.disk().flush();
-            for (long b : h.disk().dirtyBlocks()) {
-                batch.add(chunk(b, h.disk().readBlock(b)));
-                blocks++;
-                if (batch.size() == BATCH) {
-                    t.send(new Message.DirtyBlocks(List.copyOf(batch)));
-                    batch.clear();
-                }
-            }
-            if (!batch.isEmpty()) t.send(new Message.DirtyBlocks(List.copyOf(batch)));
-        }
-        rememberDemand(h);
-        var fs = h.memtap().stats();
-        t.send(new Message.ServerStats(fs.demandPages(), fs.prefetchedPages(), fs.zeroPages(),
-                h.disk() == null ? 0 : h.disk().fetchedBlocks(), fs.p50Nanos(), fs.p99Nanos(), residentBytes(vm)));
-        t.send(new Message.ReintegrateDone(dirty.length, blocks));
-        Message ack = t.receive();
-        if (!(ack instanceof Message.Ack)) LOG.warn("VM {}: desktop answered {} to the reintegration", h.vmId(), ack);
-        hosted.remove(h.vmId());
-        h.close();
-        LOG.info("VM {} sent home: {} dirty pages, {} dirty blocks", h.vmId(), dirty.length, blocks);
     }
 
-    private static Message.Chunk chunk(long number, byte[] data) {
-        for (byte b : data) if (b != 0) return new Message.Chunk(number, data);
-        return new Message.Chunk(number, null);
-    }
-
-    /** Resident bytes of the VM's RAM mapping: what consolidating it really costs this server. */
-    private static long residentBytes(VirtualMachine vm) {
-        return dev.jettison.sys.Residency.residentBytes(vm.ram().segment());
-    }
-
+    /**
+     * Stops accepting, asks every desktop whose VM runs here to take it home and waits for them
+     * (up to {@link ServerSettings#goHomeWait()}); a VM whose desktop cannot be reached in time is
+     * lost here and its desktop resumes it from its residue.
+     */
     @Override
     public void close() {
+        int asked = 0;
+        for (var h : hosted.values()) if (h.askHome("the consolidation server is stopping")) asked++;
+        if (asked > 0) {
+            LOG.info("asked {} desktops to take their VMs home", asked);
+            long deadline = System.nanoTime() + settings.goHomeWait().toNanos();
+            while (!hosted.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         listener.close();
-        for (var h : hosted.values()) h.close();
-        hosted.clear();
+        for (var h : hosted.values()) {
+            LOG.warn("VM {} (epoch {}) did not go home before the server stopped; its desktop resumes it from its residue",
+                    h.vmId, h.session);
+            forget(h, "the server stopped");
+        }
     }
 }

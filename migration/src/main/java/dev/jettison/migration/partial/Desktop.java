@@ -7,43 +7,41 @@ import dev.jettison.migration.wire.Handshake;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.Role;
 import dev.jettison.migration.wire.ServiceGate;
+import dev.jettison.migration.wire.SessionId;
+import dev.jettison.migration.wire.SilenceWatchdog;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.TcpTransport;
 import dev.jettison.migration.wire.Transport;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.snapshot.DescriptorCodec;
-import dev.jettison.vmm.snapshot.DescriptorException;
-import dev.jettison.vmm.snapshot.MachineState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 /**
  * The desktop end of partial migration for one VM (paper §3.1, §4): it keeps the whole guest
- * RAM and disk as the <em>residue</em>, serves pages (memserv) and blocks (diskserv) from it
- * while the VM runs on the server, and takes back only what the server dirtied.
+ * RAM and disk as the <em>residue</em>, serves pages (memserv) and blocks (diskserv) of the
+ * current consolidation epoch from it while the VM runs on the server, and takes back only what
+ * the server dirtied.
  *
- * <p>Checkpoint semantics: the residue is never touched until a reintegration has arrived
- * completely, so if the server dies at any point the guest resumes here from the state it had
- * at consolidation.
+ * <p>Nothing lost: the residue is never touched until a reintegration has arrived whole and been
+ * checked ({@link Reintegration}); every wait on the server is bounded ({@link DesktopSettings});
+ * a lost server is re-attached to within a window, and failing that the guest resumes here from
+ * its residue (the state at consolidation: the server's work is lost, and reported so). When the
+ * guest runs here again for any reason, the epoch ends: memserv and diskserv refuse it, so the
+ * server's copy can fetch nothing more, and the server is told to forget it.
  */
 public final class Desktop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Desktop.class);
+    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
     private final String vmId;
     private final VirtualMachine vm;
@@ -53,14 +51,23 @@ public final class Desktop implements AutoCloseable {
     private final TcpListener pageListener;
     private final TcpListener blockListener;
     private final Wake wake;
+    private final DesktopSettings settings;
     private volatile DesktopState state = DesktopState.LOCAL;
     private volatile Runnable onResumedFromResidue = () -> { };
-    private Transport session;
+    private volatile Runnable onGoHome;
+    /** False while the desktop microsleeps: the server then says nothing and that is no sign of loss. */
+    private volatile boolean awake = true;
+    private volatile String lastLoss;
+
+    // Guarded by `this`.
+    private SessionId session = SessionId.NONE;
+    private InetSocketAddress server;
+    private Transport control;
+    private SilenceWatchdog watchdog;
     private CompletableFuture<MigrationReport> reintegration;
     private long descriptorBytes;
     private long consolidationMillis;
     private long reintegrationStart;
-    private Message.ServerStats serverStats;
 
     /**
      * How the server wakes this desktop from a microsleep: its MAC for the magic packet and the UDP
@@ -77,7 +84,12 @@ public final class Desktop implements AutoCloseable {
     }
 
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn) throws IOException {
-        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN);
+        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN, DesktopSettings.DEFAULT);
+    }
+
+    public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, DesktopSettings settings)
+            throws IOException {
+        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN, settings);
     }
 
     /**
@@ -86,11 +98,15 @@ public final class Desktop implements AutoCloseable {
      * @param gate      the power manager's: holds memserv's and diskserv's replies while the desktop sleeps (§3.3)
      */
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, Wake wake,
-                   Runnable onRequest, ServiceGate gate) throws IOException {
+                   Runnable onRequest, ServiceGate gate, DesktopSettings settings) throws IOException {
+        if (!dev.jettison.migration.wire.Wire.validVmId(vmId)) {
+            throw new IllegalArgumentException("VM id must be " + dev.jettison.migration.wire.Wire.VM_ID_RULE + ": '" + vmId + "'");
+        }
         this.wake = wake;
         this.vmId = vmId;
         this.vm = vm;
         this.diskImage = diskImage;
+        this.settings = settings;
         this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()), onRequest, gate);
         this.pageListener = pageServer.listen(serveOn);
         if (diskImage != null) {
@@ -100,36 +116,61 @@ public final class Desktop implements AutoCloseable {
             this.blockServer = null;
             this.blockListener = null;
         }
+        this.onGoHome = () -> {
+            try {
+                LOG.info("VM {} is home at the server's request: {}", vmId, reintegrate(Duration.ofMinutes(5)).summary());
+            } catch (MigrationException e) {
+                LOG.warn("VM {}: the server asked us to take it home and that failed: {}", vmId, e.getMessage());
+            }
+        };
     }
 
     public DesktopState state() { return state; }
 
+    public VirtualMachine vm() { return vm; }
+
+    /** Why the server was last given up for lost (the guest then resumed from its residue), or null. */
+    public String lastLoss() { return lastLoss; }
+
+    /** The consolidation epoch the VM is away in, or NONE while it runs here. */
+    public synchronized SessionId session() { return session; }
+
     /**
-     * Called (on the session's thread) when the server is lost while the VM is away and the guest
+     * Called (on a session thread) when the server is lost while the VM is away and the guest
      * resumes here from its residue, so that the agent stops microsleeping: the user's VM is back.
      */
     public void onResumedFromResidue(Runnable r) {
         this.onResumedFromResidue = r;
     }
 
-    public VirtualMachine vm() { return vm; }
+    /**
+     * What to do when the server asks this desktop to take its VM back (it is stopping): by default
+     * {@link #reintegrate} on a thread of its own; the agent wakes the desktop first.
+     */
+    public void onGoHome(Runnable r) {
+        this.onGoHome = r;
+    }
 
     /**
      * Pauses the guest, sends its descriptor to {@code server} and returns once the guest runs
-     * there. On any failure before that point the guest resumes here and this throws.
+     * there. On any failure before that point, or if the server does not answer within
+     * {@link DesktopSettings#consolidateTimeout()}, the guest resumes here and this throws.
      */
     public synchronized long consolidate(InetSocketAddress server) throws MigrationException {
         if (state != DesktopState.LOCAL) throw new MigrationException("VM " + vmId + " is " + state + ", not LOCAL");
         state = DesktopState.CONSOLIDATING;
+        var epoch = SessionId.random();
         long t0 = System.nanoTime();
         Transport t = null;
         try {
+            openEpoch(epoch);
             vm.pause(Duration.ofSeconds(10));
             long paused = System.nanoTime();
             byte[] descriptor = DescriptorCodec.encode(vm.capture());
             long captured = System.nanoTime();
-            t = TcpTransport.connect(server, 5000);
-            Handshake.client(t, Message.Hello.of(vmId, vm.memory().ramBytes(), diskBytes(), Role.DESKTOP));
+            t = connect(server);
+            t.readTimeout(settings.consolidateTimeout());
+            Handshake.client(t, hello(epoch));
             t.send(new Message.Endpoints(pageListener.port(), blockListener == null ? 0 : blockListener.port(),
                     wake.mac(), wake.port()));
             t.send(new Message.Descriptor(DescriptorCodec.VERSION, descriptor));
@@ -139,19 +180,22 @@ public final class Desktop implements AutoCloseable {
             if (!(reply instanceof Message.Ack)) throw new IOException("server answered " + reply + " instead of Ack");
             consolidationMillis = (System.nanoTime() - t0) / 1_000_000;
             descriptorBytes = descriptor.length;
-            session = t;
+            this.server = server;
             reintegration = new CompletableFuture<>();
             state = DesktopState.REMOTE;
-            Transport s = t;
-            Thread.ofVirtual().name("desktop-session-" + vmId).start(() -> readSession(s));
-            LOG.info("VM {} consolidated to {} in {} ms ({} byte descriptor; pause {} ms, capture {} ms, connect and send {} ms,"
-                    + " server {} ms)", vmId, server, consolidationMillis, descriptor.length, (paused - t0) / 1_000_000,
-                    (captured - paused) / 1_000_000, (sent - captured) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
+            takeControl(t);
+            LOG.info("VM {} consolidated to {} in {} ms (epoch {}, {} byte descriptor; pause {} ms, capture {} ms, connect and"
+                    + " send {} ms, server {} ms)", vmId, server, consolidationMillis, epoch, descriptor.length,
+                    (paused - t0) / 1_000_000, (captured - paused) / 1_000_000, (sent - captured) / 1_000_000,
+                    (System.nanoTime() - sent) / 1_000_000);
             return consolidationMillis;
         } catch (IOException | TimeoutException | RuntimeException e) {
             if (t != null) t.close();
+            endEpoch();
             state = DesktopState.LOCAL;
             vm.resume();
+            // The server may have admitted the VM before the failure: make sure it forgets it.
+            releaseInBackground(server, epoch);
             throw new MigrationException("consolidation of " + vmId + " to " + server + " failed (" + e.getMessage()
                     + "); the guest runs on the desktop again", e);
         }
@@ -159,7 +203,8 @@ public final class Desktop implements AutoCloseable {
 
     /**
      * Asks the server to send the VM home and returns once it runs here again. If the server is
-     * gone, the guest resumes from the residue (the state at consolidation).
+     * lost and cannot be reached again within the re-attach window, the guest resumes from the
+     * residue (the state at consolidation) and this throws saying so.
      */
     public MigrationReport reintegrate(Duration timeout) throws MigrationException {
         CompletableFuture<MigrationReport> done;
@@ -168,36 +213,46 @@ public final class Desktop implements AutoCloseable {
             state = DesktopState.REINTEGRATING;
             reintegrationStart = System.nanoTime();
             done = reintegration;
-            try {
-                session.send(new Message.ReintegrateRequest());
-            } catch (IOException e) {
-                resumeFromResidue("cannot reach the server: " + e.getMessage());
-                throw new MigrationException("server unreachable; VM " + vmId + " resumed from its residue", e);
-            }
+            awake = true;
+            if (watchdog != null) watchdog.heard();
+            requestHome();
         }
         try {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new MigrationException("reintegration of " + vmId + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new MigrationException("reintegration of " + vmId + " did not finish in " + timeout);
+            throw new MigrationException("reintegration of " + vmId + " did not finish in " + timeout + "; it goes on");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MigrationException("interrupted");
         }
     }
 
+    /** Sends the request on the control channel if there is one; a re-attach sends it otherwise. */
+    private void requestHome() {
+        if (control == null) return;
+        try {
+            control.send(new Message.ReintegrateRequest());
+        } catch (IOException e) {
+            control.close(); // the session thread recovers and asks again
+        }
+    }
+
     /**
      * Tells the server this desktop is about to microsleep ({@code asleep}) or has woken (§3.3), so
      * that its remoteWakeup wakes the desktop before asking it for state rather than after a
-     * timeout. Returns false if the VM is not on a server (nothing to tell) or the server is gone.
+     * timeout, and so that neither side takes the other's silence meanwhile for a failure.
+     * Returns false if the VM is not on a server (nothing to tell) or the server is gone.
      */
     public boolean announceMicrosleep(boolean asleep) {
         Transport t;
         synchronized (this) {
-            if (state != DesktopState.REMOTE || session == null) return false;
-            t = session;
+            if (state != DesktopState.REMOTE || control == null) return false;
+            t = control;
+            if (!asleep && watchdog != null) watchdog.heard();
         }
+        awake = !asleep;
         try {
             t.send(new Message.Microsleep(asleep));
             return true;
@@ -207,87 +262,232 @@ public final class Desktop implements AutoCloseable {
         }
     }
 
-    /** Reads what the server sends while the VM is away; applies a reintegration only once all of it arrived. */
-    private void readSession(Transport t) {
-        byte[] descriptor = null;
-        List<Message.Chunk> pages = new ArrayList<>();
-        List<Message.Chunk> blocks = new ArrayList<>();
+    private Message.Hello hello(SessionId epoch) {
+        return Message.Hello.of(vmId, epoch, vm.memory().ramBytes(), diskBytes(), Role.DESKTOP);
+    }
+
+    private static Transport connect(InetSocketAddress server) throws IOException {
+        var t = TcpTransport.connect(server, CONNECT_TIMEOUT_MILLIS);
+        try {
+            t.keepAlive();
+        } catch (IOException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    private void openEpoch(SessionId epoch) {
+        session = epoch;
+        pageServer.open(epoch);
+        if (blockServer != null) blockServer.open(epoch);
+    }
+
+    private void endEpoch() {
+        pageServer.end();
+        if (blockServer != null) blockServer.end();
+        session = SessionId.NONE;
+    }
+
+    /** Makes {@code t} the control channel and starts the thread that reads it. */
+    private void takeControl(Transport t) throws IOException {
+        t.readTimeout(Duration.ZERO);
+        control = t;
+        awake = true;
+        watchdog = new SilenceWatchdog("desktop-watch-" + vmId, t, settings.serverSilence(),
+                () -> awake && (state == DesktopState.REMOTE || state == DesktopState.REINTEGRATING));
+        var w = watchdog;
+        Thread.ofVirtual().name("desktop-session-" + vmId).start(() -> readControl(t, w));
+    }
+
+    /** Reads the control channel until the VM is home or the channel fails; then recovers. */
+    private void readControl(Transport t, SilenceWatchdog w) {
+        var incoming = new Reintegration(vmId, vm, diskImage);
+        String failure;
         try {
             while (true) {
                 Message m = t.receive();
+                w.heard();
                 switch (m) {
-                    case Message.Descriptor d -> descriptor = d.bytes();
-                    case Message.DirtyPages d -> pages.addAll(d.pages());
-                    case Message.DirtyBlocks d -> blocks.addAll(d.blocks());
-                    case Message.ServerStats s -> serverStats = s;
-                    case Message.ReintegrateDone d -> {
-                        if (descriptor == null || d.pages() != pages.size() || d.blocks() != blocks.size()) {
-                            throw new IOException("incomplete reintegration: server counted " + d.pages() + " pages and "
-                                    + d.blocks() + " blocks, received " + pages.size() + " and " + blocks.size()
-                                    + (descriptor == null ? " and no descriptor" : ""));
-                        }
-                        var report = apply(DescriptorCodec.decode(descriptor), pages, blocks);
-                        t.send(new Message.Ack(0));
-                        t.close();
-                        reintegration.complete(report);
-                        return;
+                    case Message.Ping p -> t.send(new Message.Pong(p.seq()));
+                    case Message.GoHome g -> {
+                        LOG.info("VM {}: the server asks us to take it home ({})", vmId, g.reason());
+                        var go = onGoHome;
+                        Thread.ofVirtual().name("desktop-go-home-" + vmId).start(go);
                     }
                     case Message.Error e -> throw new IOException("server error: " + e.message());
-                    default -> throw new IOException("unexpected " + m + " from the server");
+                    default -> {
+                        if (incoming.accept(m)) {
+                            finishHome(t, w, incoming);
+                            return;
+                        }
+                    }
                 }
             }
-        } catch (EOFException e) {
-            resumeFromResidue("the server closed the connection");
-        } catch (IOException | DescriptorException | RuntimeException e) {
-            resumeFromResidue(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            failure = w.fired() ? "the server was silent for " + settings.serverSilence().toMillis() + " ms" : e.getMessage();
+        } catch (dev.jettison.vmm.snapshot.DescriptorException e) {
+            failure = "the server's descriptor is unusable: " + e.getMessage();
         }
+        w.close();
+        t.close();
+        recover(t, failure);
     }
 
-    private synchronized void resumeFromResidue(String why) {
-        if (state == DesktopState.LOCAL) return;
-        LOG.warn("VM {}: {}; resuming it from the residue (its state at consolidation)", vmId, why);
-        if (session != null) session.close();
-        state = DesktopState.LOCAL;
-        vm.resume();
-        if (reintegration != null) reintegration.completeExceptionally(new IOException(why + "; resumed from the residue"));
+    /** The whole reintegration arrived and checked out: apply it, resume, confirm. */
+    private void finishHome(Transport t, SilenceWatchdog w, Reintegration incoming) {
+        MigrationReport report;
+        synchronized (this) {
+            if (control != t) return;
+            try {
+                incoming.apply();
+            } catch (IOException | RuntimeException e) {
+                // Nothing was confirmed, so the server keeps the VM: the request can be repeated.
+                LOG.error("VM {}: applying the reintegration failed ({}); the server keeps the VM", vmId, e.toString());
+                w.close();
+                t.close();
+                control = null;
+                state = DesktopState.REMOTE;
+                reintegration.completeExceptionally(e);
+                reintegration = new CompletableFuture<>();
+                return;
+            }
+            vm.resume();
+            long millis = (System.nanoTime() - reintegrationStart) / 1_000_000;
+            report = incoming.report(descriptorBytes, consolidationMillis, millis, pageServer.stats());
+            var epoch = session;
+            endEpoch();
+            state = DesktopState.LOCAL;
+            control = null;
+            w.close();
+            try {
+                t.send(new Message.Ack(0));
+            } catch (IOException e) {
+                // The server keeps the paused VM until told: say it on a new connection.
+                releaseInBackground(server, epoch);
+            }
+            t.close();
+            LOG.info("VM {} reintegrated in {} ms: {} dirty pages, {} dirty blocks", vmId, millis,
+                    report.dirtyPagesBack(), report.dirtyBlocksBack());
+        }
+        reintegration.complete(report);
+    }
+
+    /**
+     * The control channel {@code lost} failed. Tries to re-attach to the server within the window
+     * (it pauses the VM there meanwhile), asking again for the VM if a reintegration was under way;
+     * if the server does not know the epoch any more or cannot be reached, resumes from the residue.
+     */
+    private void recover(Transport lost, String why) {
+        SessionId epoch;
+        InetSocketAddress to;
+        synchronized (this) {
+            if (control != lost) return;
+            control = null;
+            if (state != DesktopState.REMOTE && state != DesktopState.REINTEGRATING) return;
+            epoch = session;
+            to = server;
+        }
+        LOG.warn("VM {}: control channel to {} lost ({}); re-attaching for up to {} ms", vmId, to, why,
+                settings.reattachWindow().toMillis());
+        long deadline = System.nanoTime() + settings.reattachWindow().toNanos();
+        long delay = 50;
+        while (System.nanoTime() < deadline) {
+            Transport t = null;
+            try {
+                t = connect(to);
+                t.readTimeout(settings.consolidateTimeout());
+                Handshake.client(t, hello(epoch));
+                t.send(new Message.Attach());
+                Message reply = t.receive();
+                if (reply instanceof Message.Error e && e.code() == Message.Error.NO_SESSION) {
+                    t.close();
+                    resumeFromResidue("the server no longer holds epoch " + epoch + " (" + why + ")");
+                    return;
+                }
+                if (!(reply instanceof Message.Ack)) throw new IOException("server answered " + reply + " to Attach");
+                synchronized (this) {
+                    if (!session.equals(epoch)) {
+                        t.close();
+                        return;
+                    }
+                    takeControl(t);
+                    LOG.info("VM {}: re-attached to {} (epoch {})", vmId, to, epoch);
+                    if (state == DesktopState.REINTEGRATING) requestHome();
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (t != null) t.close();
+                why = why + "; re-attach: " + e.getMessage();
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            delay = Math.min(1000, delay * 2);
+        }
+        resumeFromResidue("the server could not be reached for " + settings.reattachWindow().toMillis() + " ms");
+    }
+
+    /**
+     * The guest runs here again from the state it had at consolidation: whatever it did on the
+     * server is lost, and said so. The epoch ends, and the server is told to forget its copy.
+     */
+    private void resumeFromResidue(String why) {
+        SessionId epoch;
+        InetSocketAddress to;
+        synchronized (this) {
+            if (state == DesktopState.LOCAL) return;
+            epoch = session;
+            to = server;
+            if (control != null) control.close();
+            control = null;
+            if (watchdog != null) watchdog.close();
+            endEpoch();
+            state = DesktopState.LOCAL;
+            lastLoss = why;
+            vm.resume();
+            if (reintegration != null) {
+                reintegration.completeExceptionally(new IOException(why + "; the VM resumed from its residue, losing what it"
+                        + " did on the server since consolidation"));
+            }
+        }
+        LOG.warn("VM {}: {}; resumed it from its residue (its state at consolidation): its work on the server is lost",
+                vmId, why);
+        releaseInBackground(to, epoch);
         onResumedFromResidue.run();
     }
 
-    private synchronized MigrationReport apply(MachineState remote, List<Message.Chunk> pages, List<Message.Chunk> blocks)
-            throws IOException {
-        var ram = vm.ram().segment();
-        for (var c : pages) {
-            var dst = ram.asSlice(c.number() * 4096, 4096);
-            if (c.isZero()) dst.fill((byte) 0);
-            else MemorySegment.copy(c.data(), 0, dst, JAVA_BYTE, 0, 4096);
-        }
-        if (!blocks.isEmpty()) {
-            try (var f = new RandomAccessFile(diskImage.toFile(), "rw")) {
-                long size = f.length();
-                for (var c : blocks) {
-                    // The last block of an image that is not a whole number of blocks is partly beyond it.
-                    int n = (int) Math.min(4096, size - c.number() * 4096);
-                    if (n <= 0) throw new IOException("dirty block " + c.number() + " lies beyond the " + size + "-byte disk");
-                    f.seek(c.number() * 4096);
-                    f.write(c.isZero() ? new byte[4096] : c.data(), 0, n);
+    /** Tells the server, as long as the release window lasts, to forget epoch {@code epoch}. */
+    private void releaseInBackground(InetSocketAddress to, SessionId epoch) {
+        if (to == null || epoch.isNone()) return;
+        Thread.ofVirtual().name("desktop-release-" + vmId).start(() -> {
+            long deadline = System.nanoTime() + settings.releaseWindow().toNanos();
+            long delay = 200;
+            while (System.nanoTime() < deadline) {
+                try (var t = connect(to)) {
+                    t.readTimeout(settings.consolidateTimeout());
+                    Handshake.client(t, hello(epoch));
+                    t.send(new Message.Release());
+                    if (t.receive() instanceof Message.Ack) {
+                        LOG.info("VM {}: the server forgot epoch {}", vmId, epoch);
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The server is unreachable for now; try again.
                 }
-                f.getFD().sync();
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                delay = Math.min(10_000, delay * 2);
             }
-        }
-        vm.applyState(remote);
-        vm.resume();
-        long reintegrationMillis = (System.nanoTime() - reintegrationStart) / 1_000_000;
-        state = DesktopState.LOCAL;
-        session = null;
-        var s = serverStats;
-        var ps = pageServer.stats();
-        var report = new MigrationReport(vmId, descriptorBytes, consolidationMillis, reintegrationMillis,
-                s == null ? ps.pages() : s.demandPages(), s == null ? ps.zeroPages() : s.zeroPages(),
-                s == null ? 0 : s.prefetchedPages(), s == null ? 0 : s.blocksFetched(), pages.size(), blocks.size(),
-                s == null ? 0 : s.faultP50Nanos() / 1000.0, s == null ? 0 : s.faultP99Nanos() / 1000.0,
-                s == null ? 0 : s.rssBytes());
-        LOG.info("VM {} reintegrated in {} ms: {} dirty pages, {} dirty blocks", vmId, reintegrationMillis, pages.size(), blocks.size());
-        return report;
+            LOG.warn("VM {}: could not tell {} to forget epoch {}; it forgets it when it next hears from this desktop",
+                    vmId, to, epoch);
+        });
     }
 
     private long diskBytes() {
@@ -296,7 +496,11 @@ public final class Desktop implements AutoCloseable {
 
     @Override
     public void close() {
-        if (session != null) session.close();
+        synchronized (this) {
+            if (control != null) control.close();
+            control = null;
+            if (watchdog != null) watchdog.close();
+        }
         pageListener.close();
         if (blockListener != null) blockListener.close();
     }

@@ -38,9 +38,11 @@ public final class Codec {
     static final int T_HELLO = 1, T_DESCRIPTOR = 2, T_PAGE_REQUEST = 3, T_PAGE_DATA = 4, T_BLOCK_REQUEST = 5,
             T_BLOCK_DATA = 6, T_DIRTY_PAGES = 7, T_DIRTY_BLOCKS = 8, T_REINTEGRATE_REQUEST = 9,
             T_REINTEGRATE_DONE = 10, T_ACK = 11, T_ERROR = 12, T_BYE = 13, T_ENDPOINTS = 14, T_SERVER_STATS = 15,
-            T_MICROSLEEP = 16;
-    private static final int MAX_TYPE = T_MICROSLEEP;
+            T_MICROSLEEP = 16, T_ATTACH = 17, T_RELEASE = 18, T_PING = 19, T_PONG = 20, T_GO_HOME = 21;
+    private static final int MAX_TYPE = T_GO_HOME;
     private static final int FLAG_ZERO = 1;
+    /** First allocation for a frame's payload; it doubles as more bytes arrive. */
+    private static final int GROWTH_STEP = 64 * 1024;
     /** Bytes of a dirty-batch entry header: number u64 + flags u8. */
     private static final int CHUNK_HEADER = 9;
 
@@ -101,12 +103,17 @@ public final class Codec {
             case Message.Endpoints e -> T_ENDPOINTS;
             case Message.ServerStats s -> T_SERVER_STATS;
             case Message.Microsleep z -> T_MICROSLEEP;
+            case Message.Attach a -> T_ATTACH;
+            case Message.Release r -> T_RELEASE;
+            case Message.Ping p -> T_PING;
+            case Message.Pong p -> T_PONG;
+            case Message.GoHome g -> T_GO_HOME;
         };
     }
 
     private static long payloadLengthLong(Message m) {
         return switch (m) {
-            case Hello h -> 2 + 1 + 1 + h.vmId().length() + 8 + 8;
+            case Hello h -> 2 + 1 + 1 + h.vmId().length() + 16 + 8 + 8;
             case Descriptor d -> 4L + d.bytes().length;
             case PageRequest r -> 20;
             case PageData d -> 17 + (d.isZero() ? 0 : Wire.PAGE_SIZE);
@@ -122,6 +129,11 @@ public final class Codec {
             case Message.Endpoints e -> 2 + 2 + 8 + 2;
             case Message.ServerStats s -> 7 * 8;
             case Message.Microsleep z -> 1;
+            case Message.Attach a -> 0;
+            case Message.Release r -> 0;
+            case Message.Ping p -> 8;
+            case Message.Pong p -> 8;
+            case Message.GoHome g -> 2 + text(g.reason()).length;
         };
     }
 
@@ -137,7 +149,12 @@ public final class Codec {
     }
 
     private static byte[] errorText(Message.Error e) {
-        byte[] t = e.message().getBytes(StandardCharsets.UTF_8);
+        return text(e.message());
+    }
+
+    /** UTF-8 of a human-readable text, cut to {@link Wire#MAX_ERROR_TEXT_BYTES}. */
+    private static byte[] text(String s) {
+        byte[] t = s.getBytes(StandardCharsets.UTF_8);
         if (t.length <= Wire.MAX_ERROR_TEXT_BYTES) return t;
         // Cut on a character boundary so the receiver never sees half a code point.
         int n = Wire.MAX_ERROR_TEXT_BYTES;
@@ -149,7 +166,8 @@ public final class Codec {
         switch (m) {
             case Hello h -> {
                 b.putShort((short) h.protocolVersion()).put((byte) h.role().code).put((byte) h.vmId().length());
-                b.put(h.vmId().getBytes(StandardCharsets.US_ASCII)).putLong(h.ramBytes()).putLong(h.diskBytes());
+                b.put(h.vmId().getBytes(StandardCharsets.US_ASCII)).putLong(h.session().high()).putLong(h.session().low())
+                        .putLong(h.ramBytes()).putLong(h.diskBytes());
             }
             case Descriptor d -> b.putInt(d.format()).put(d.bytes());
             case PageRequest r -> b.putLong(r.requestId()).putLong(r.page()).putInt(r.count());
@@ -169,6 +187,14 @@ public final class Codec {
             case Message.Endpoints e -> b.putShort((short) e.pagePort()).putShort((short) e.blockPort())
                     .putLong(e.wakeMac()).putShort((short) e.wakePort());
             case Message.Microsleep z -> b.put((byte) (z.asleep() ? 1 : 0));
+            case Message.Attach a -> { }
+            case Message.Release r -> { }
+            case Message.Ping p -> b.putLong(p.seq());
+            case Message.Pong p -> b.putLong(p.seq());
+            case Message.GoHome g -> {
+                byte[] t = text(g.reason());
+                b.putShort((short) t.length).put(t);
+            }
             case Message.ServerStats s -> b.putLong(s.demandPages()).putLong(s.prefetchedPages()).putLong(s.zeroPages())
                     .putLong(s.blocksFetched()).putLong(s.faultP50Nanos()).putLong(s.faultP99Nanos()).putLong(s.rssBytes());
         }
@@ -222,12 +248,7 @@ public final class Codec {
         ByteBuffer h = ByteBuffer.wrap(header);
         int type = h.get(5) & 0xFF;
         int len = checkHeader(h);
-        byte[] rest = new byte[len + Wire.TRAILER_BYTES];
-        int got = in.readNBytes(rest, 0, rest.length);
-        if (got < rest.length) {
-            throw new ProtocolException(Kind.TRUNCATED, "stream ended after " + got + " of " + rest.length
-                    + " payload and checksum bytes");
-        }
+        byte[] rest = readGrowing(in, len + Wire.TRAILER_BYTES);
         CRC32C crc = new CRC32C();
         crc.update(header);
         crc.update(rest, 0, len);
@@ -237,6 +258,26 @@ public final class Codec {
                     (int) crc.getValue(), expected));
         }
         return parse(type, ByteBuffer.wrap(rest, 0, len).slice());
+    }
+
+    /**
+     * Reads {@code n} bytes, allocating only as they arrive: a header may announce the whole
+     * payload limit and then send nothing, and a thousand such peers must not cost a thousand
+     * times the limit in heap.
+     */
+    private static byte[] readGrowing(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[Math.min(n, GROWTH_STEP)];
+        int got = 0;
+        while (got < n) {
+            if (got == buf.length) buf = java.util.Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+            int r = in.read(buf, got, buf.length - got);
+            if (r < 0) {
+                throw new ProtocolException(Kind.TRUNCATED, "stream ended after " + got + " of " + n
+                        + " payload and checksum bytes");
+            }
+            got += r;
+        }
+        return buf;
     }
 
     /** Checks magic, version, type, flags and length; returns the payload length. */
@@ -328,6 +369,14 @@ public final class Codec {
                 if (mac < 0 || mac > Message.Endpoints.MAX_MAC) throw in.malformed("wake MAC 0x" + Long.toHexString(mac) + " is wider than 48 bits");
                 yield new Message.Endpoints(pagePort, blockPort, mac, in.u16("wake port"));
             }
+            case T_ATTACH -> new Message.Attach();
+            case T_RELEASE -> new Message.Release();
+            case T_PING -> new Message.Ping(in.i64("ping sequence"));
+            case T_PONG -> new Message.Pong(in.i64("pong sequence"));
+            case T_GO_HOME -> {
+                int n = in.u16("reason length");
+                yield new Message.GoHome(new String(in.bytes(n, "reason"), StandardCharsets.UTF_8));
+            }
             case T_MICROSLEEP -> {
                 int v = in.u8("asleep flag");
                 if (v > 1) throw in.malformed("asleep flag must be 0 or 1, not " + v);
@@ -354,14 +403,15 @@ public final class Codec {
         if (role == null) throw in.malformed("unknown role " + roleCode);
         int idLen = in.u8("VM id length");
         String id = new String(in.bytes(idLen, "VM id"), StandardCharsets.ISO_8859_1);
-        if (!Wire.validVmId(id)) throw in.malformed("VM id must be 1-64 of [A-Za-z0-9._:-]");
+        if (!Wire.validVmId(id)) throw in.malformed("VM id must be " + Wire.VM_ID_RULE);
+        var session = new SessionId(in.i64("session id"), in.i64("session id"));
         long ram = in.i64("RAM bytes");
         long disk = in.i64("disk bytes");
         if (ram < 0 || ram > Limits.MAX_RAM_BYTES || ram % Wire.PAGE_SIZE != 0) {
             throw in.malformed("guest RAM of " + ram + " bytes is not whole 4 KiB pages up to 1 TiB");
         }
         if (disk < 0 || disk > Limits.MAX_DISK_BYTES) throw in.malformed("disk of " + disk + " bytes is over 64 TiB or negative");
-        return new Hello(version, id, ram, disk, role);
+        return new Hello(version, id, session, ram, disk, role);
     }
 
     private List<Chunk> parseChunks(Payload in, long limit, String what) throws ProtocolException {

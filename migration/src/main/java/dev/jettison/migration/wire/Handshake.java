@@ -1,52 +1,61 @@
 package dev.jettison.migration.wire;
 
 import java.io.IOException;
-import java.util.function.Predicate;
+import java.time.Duration;
+import java.util.function.Function;
 
 /**
- * The Hello exchange that opens every connection: the server (the side that asks for state)
- * says which VM it wants, the desktop answers with its own Hello or an Error, and both sides
- * then range-check page and block numbers against the VM's size.
+ * The Hello exchange that opens every connection: the side that asks for state says which VM
+ * and which consolidation epoch it wants, the desktop answers with its own Hello or with an
+ * Error that says nothing about what it serves, and both sides then range-check page and block
+ * numbers against the VM's size.
  */
 public final class Handshake {
+    /** How long an accepted connection may take to say Hello before it is dropped. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
     private Handshake() {}
 
-    /** Client side: sends {@code mine}, expects a Hello for the same VM, sets the transport's limits. */
+    /** Client side: sends {@code mine}, expects a Hello for the same VM and epoch, sets the transport's limits. */
     public static Message.Hello client(Transport t, Message.Hello mine) throws IOException {
         t.send(mine);
         Message reply = t.receive();
         if (reply instanceof Message.Error e) {
+            if (e.code() == Message.Error.NO_SESSION) throw new SessionEndedException(t.peer(), mine);
             throw new IOException(t.peer() + " refused the Hello for " + mine.vmId() + ": " + e.message() + " (code " + e.code() + ")");
         }
         if (!(reply instanceof Message.Hello h)) {
             throw new ProtocolException(ProtocolException.Kind.MALFORMED, "expected a Hello from " + t.peer() + ", got " + reply);
         }
-        if (!h.vmId().equals(mine.vmId())) {
-            throw new IOException(t.peer() + " serves VM " + h.vmId() + ", not " + mine.vmId());
+        if (!h.vmId().equals(mine.vmId()) || !h.session().equals(mine.session())) {
+            throw new IOException(t.peer() + " answered for VM " + h.vmId() + " epoch " + h.session() + ", not "
+                    + mine.vmId() + " epoch " + mine.session());
         }
-        t.limits(Limits.of(h).withPayload(t.limits().maxPayloadBytes()));
+        t.limits(Limits.of(h));
         return h;
     }
 
     /**
-     * Desktop side: reads the peer's Hello, answers with {@code mine} if {@code accept} agrees
-     * (otherwise an Error naming the mismatch), and sets the limits. Returns the peer's Hello.
+     * Desktop side: reads the peer's Hello and asks {@code answer} for this side's Hello to it;
+     * an empty answer (not this VM, not its current epoch, not its size) is refused with
+     * {@code Error(NO_SESSION)}, which names nothing, since the peer has not shown it belongs.
+     * Sets the limits and returns the peer's Hello.
      */
-    public static Message.Hello server(Transport t, Message.Hello mine, Predicate<Message.Hello> accept, String expectation)
+    public static Message.Hello server(Transport t, Function<Message.Hello, java.util.Optional<Message.Hello>> answer)
             throws IOException {
         Message first = t.receive();
         if (!(first instanceof Message.Hello h)) {
-            t.send(new Message.Error(Message.Error.UNEXPECTED, "expected Hello first, got " + first.getClass().getSimpleName()));
+            t.send(new Message.Error(Message.Error.UNEXPECTED, "expected Hello first"));
             throw new ProtocolException(ProtocolException.Kind.MALFORMED, "first message from " + t.peer() + " was " + first);
         }
-        if (!h.vmId().equals(mine.vmId()) || !accept.test(h)) {
-            String why = "this desktop serves VM " + mine.vmId() + " (" + expectation + "); asked for " + h.vmId()
-                    + " with " + h.ramBytes() + " RAM bytes, " + h.diskBytes() + " disk bytes";
-            t.send(new Message.Error(Message.Error.VM_MISMATCH, why));
-            throw new IOException(t.peer() + ": " + why);
+        var mine = answer.apply(h);
+        if (mine.isEmpty()) {
+            t.send(new Message.Error(Message.Error.NO_SESSION, Message.Error.NO_SESSION_TEXT));
+            throw new IOException(t.peer() + " asked for VM " + h.vmId() + " epoch " + h.session()
+                    + ", which is not served here (refused)");
         }
-        t.send(mine);
-        t.limits(Limits.of(mine).withPayload(t.limits().maxPayloadBytes()));
+        t.send(mine.get());
+        t.limits(Limits.of(mine.get()));
         return h;
     }
 }

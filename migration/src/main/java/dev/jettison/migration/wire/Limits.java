@@ -23,13 +23,20 @@ public record Limits(int maxPayloadBytes, int maxRunLength, long ramPages, long 
         if (ramPages < 0 || diskBlocks < 0) throw new IllegalArgumentException("VM size must be >= 0");
     }
 
+    /**
+     * Largest frame accepted before the Hello: a Hello, or an Error refusing one, and nothing more,
+     * so a peer that has not said who it is cannot make us hold megabytes.
+     */
+    public static final int BEFORE_HELLO_MAX_PAYLOAD = 2048;
+
     /** Before the Hello nothing about the VM is known, so every page and block number is out of range. */
     public static Limits beforeHello() {
-        return new Limits(DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_RUN, 0, 0);
+        return new Limits(BEFORE_HELLO_MAX_PAYLOAD, DEFAULT_MAX_RUN, 0, 0);
     }
 
     /** Limits for the VM a Hello describes. */
     public static Limits of(Message.Hello hello) {
+        // The payload limit is the full one from here on: the Hello's sender may send batches and descriptors.
         return new Limits(DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_RUN, hello.ramBytes() / Wire.PAGE_SIZE,
                 Wire.blocksFor(hello.diskBytes()));
     }

@@ -11,10 +11,15 @@ import java.util.Objects;
  */
 public sealed interface Message {
 
-    /** First message each way: who speaks, which VM, how big, so numbers can be range-checked. */
-    record Hello(int protocolVersion, String vmId, long ramBytes, long diskBytes, Role role) implements Message {
+    /**
+     * First message each way: who speaks, which VM, in which consolidation epoch, how big, so
+     * numbers can be range-checked and nothing of another epoch is served or read as current.
+     */
+    record Hello(int protocolVersion, String vmId, SessionId session, long ramBytes, long diskBytes, Role role)
+            implements Message {
         public Hello {
             Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(session, "session");
             if (!Wire.validVmId(vmId)) throw new IllegalArgumentException("bad VM id '" + vmId + "'");
             if (ramBytes < 0 || ramBytes > Limits.MAX_RAM_BYTES || ramBytes % Wire.PAGE_SIZE != 0) {
                 throw new IllegalArgumentException("guest RAM must be whole 4 KiB pages up to 1 TiB: " + ramBytes);
@@ -22,8 +27,13 @@ public sealed interface Message {
             if (diskBytes < 0 || diskBytes > Limits.MAX_DISK_BYTES) throw new IllegalArgumentException("bad disk size " + diskBytes);
         }
 
+        public static Hello of(String vmId, SessionId session, long ramBytes, long diskBytes, Role role) {
+            return new Hello(Wire.VERSION, vmId, session, ramBytes, diskBytes, role);
+        }
+
+        /** A Hello outside any consolidation epoch (every state service refuses it). */
         public static Hello of(String vmId, long ramBytes, long diskBytes, Role role) {
-            return new Hello(Wire.VERSION, vmId, ramBytes, diskBytes, role);
+            return of(vmId, SessionId.NONE, ramBytes, diskBytes, role);
         }
     }
 
@@ -136,6 +146,12 @@ public sealed interface Message {
         public static final int PROTOCOL = 3;
         public static final int INTERNAL = 4;
         public static final int UNEXPECTED = 5;
+        /**
+         * The Hello's session is not (or no longer) served here. Deliberately says nothing about
+         * which VMs or sessions exist, since the peer has not shown it belongs to one.
+         */
+        public static final int NO_SESSION = 6;
+        public static final String NO_SESSION_TEXT = "no such session";
 
         public Error {
             if (code < 0 || code > 0xFFFF) throw new IllegalArgumentException("error code must fit 16 bits: " + code);
@@ -185,4 +201,34 @@ public sealed interface Message {
 
     /** Orderly end of a connection. */
     record Bye() implements Message {}
+
+    /**
+     * Desktop to server on a new control connection after the old one was lost: take this
+     * connection as the control channel of the VM of the Hello's session. Answered with
+     * {@code Ack(0)} if that VM is still here, else {@code Error(NO_SESSION)}.
+     */
+    record Attach() implements Message {}
+
+    /**
+     * Desktop to server: forget the VM of the Hello's session, because it runs on the desktop again
+     * (it came home and the Ack was lost, or the desktop resumed its residue). Always answered with
+     * {@code Ack(0)}: after it the server holds nothing of that session.
+     */
+    record Release() implements Message {}
+
+    /** Server to desktop on the control channel while the desktop is awake: are you there? */
+    record Ping(long seq) implements Message {}
+
+    /** Desktop to server: answer to {@link Ping}. */
+    record Pong(long seq) implements Message {}
+
+    /**
+     * Server to desktop: the server wants to give the VM back (it is stopping, or evicting it); the
+     * desktop answers with a ReintegrateRequest as if its user had come back.
+     */
+    record GoHome(String reason) implements Message {
+        public GoHome {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
 }

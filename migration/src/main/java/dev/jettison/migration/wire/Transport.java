@@ -24,6 +24,13 @@ public interface Transport extends AutoCloseable {
      */
     Message receive() throws IOException;
 
+    /**
+     * Longest a {@link #receive} may block (zero = no limit); one that times out throws
+     * {@link java.net.SocketTimeoutException} and leaves the stream out of step, so the caller
+     * must then drop the connection.
+     */
+    void readTimeout(java.time.Duration timeout) throws IOException;
+
     /** Limits for frames received from now on: set after the Hello tells the VM's size. */
     void limits(Limits limits);
 

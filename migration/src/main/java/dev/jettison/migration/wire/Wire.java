@@ -6,7 +6,8 @@ public final class Wire {
 
     /** "JTSN": lets a reader that was handed the wrong stream say so at once. */
     public static final int MAGIC = 0x4A54534E;
-    public static final int VERSION = 1;
+    /** 2: the Hello carries the consolidation epoch; Attach, Release, Ping, Pong and GoHome exist. */
+    public static final int VERSION = 2;
     /** magic u32, version u8, type u8, flags u16, payload length u32. */
     public static final int HEADER_BYTES = 12;
     /** CRC32C of header and payload. */
@@ -24,14 +25,18 @@ public final class Wire {
         return (bytes + BLOCK_SIZE - 1) / BLOCK_SIZE;
     }
 
-    /** A VM id is printable ASCII without spaces or commas, because it ends up in CSV and file names. */
+    public static final String VM_ID_RULE = "1-64 of [A-Za-z0-9._-], starting with a letter or digit";
+
+    /**
+     * A VM id names a folder on the server and rows in CSV files, so it is a safe file name: no
+     * separators, no spaces, and it cannot be "." or ".." or start with a dot or dash.
+     */
     public static boolean validVmId(String id) {
         if (id == null || id.isEmpty() || id.length() > MAX_VM_ID_BYTES) return false;
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':')) {
-                return false;
-            }
+            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (!alnum && (i == 0 || c != '-' && c != '_' && c != '.')) return false;
         }
         return true;
     }

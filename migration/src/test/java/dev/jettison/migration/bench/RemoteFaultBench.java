@@ -8,6 +8,8 @@ import dev.jettison.migration.memtap.FaultStats;
 import dev.jettison.migration.memtap.FaultTrace;
 import dev.jettison.migration.memtap.LatencyHistogram;
 import dev.jettison.migration.wire.Connector;
+import dev.jettison.migration.wire.SessionId;
+import dev.jettison.migration.wire.StateSource;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.MappedRegion;
@@ -27,6 +29,7 @@ import java.util.Random;
  * pivot window. Run as root: see docs/wire-protocol.md, "Benchmark".
  */
 public final class RemoteFaultBench {
+    private static final SessionId SESSION = new SessionId(0xbe, 0xc4);
     public static void main(String[] args) throws Exception {
         long size = 256L << 20;
         int faults = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -38,6 +41,7 @@ public final class RemoteFaultBench {
                 MemorySegment.copy(page, 0, residue.segment(), ValueLayout.JAVA_BYTE, p * 4096, 4096);
             }
             var server = new PageServer("bench", GuestPages.of(residue.segment()));
+            server.open(SESSION);
             try (var listener = server.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 for (int round = 0; round < 2; round++) { // round 0 warms the JIT
                     for (PrefetchPolicy policy : new PrefetchPolicy[]{new PrefetchPolicy.None(), PrefetchPolicy.paperDefault()}) {
@@ -51,7 +55,7 @@ public final class RemoteFaultBench {
     private static void run(InetSocketAddress desktop, long size, PrefetchPolicy policy, int faults, boolean print) throws Exception {
         var tmp = Files.createTempFile("bench", ".bin");
         try (var guest = MappedRegion.anonymous(size, "bench guest");
-             var handler = FaultHandler.start("bench", GuestPages.of(guest.segment()), Connector.tcp(desktop, 1000),
+             var handler = FaultHandler.start(StateSource.of("bench", SESSION, Connector.tcp(desktop, 1000)), GuestPages.of(guest.segment()),
                      FaultHandler.Config.paperDefaults().withPolicy(policy), FaultTrace.NONE);
              var fd = Fd.open(tmp.toString(), Libc.O_RDWR, 0)) {
             var endToEnd = new LatencyHistogram();

@@ -3,6 +3,8 @@ package dev.jettison.migration.cownetdisk;
 import dev.jettison.migration.diskserv.BlockServer;
 import dev.jettison.migration.memtap.Backoff;
 import dev.jettison.migration.wire.Connector;
+import dev.jettison.migration.wire.SessionId;
+import dev.jettison.migration.wire.StateSource;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +47,9 @@ class CowNetDiskTest {
         for (int b = 0; b < BLOCKS; b += 5) Arrays.fill(source, b * BLOCK, Math.min(SIZE, (b + 1) * BLOCK), (byte) 0);
         image = tmp.resolve("desktop.img");
         Files.write(image, source);
-        diskserv = new BlockServer("vm-d", image).listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        var server = new BlockServer("vm-d", image);
+        server.open(SESSION);
+        diskserv = server.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterEach
@@ -61,8 +65,15 @@ class CowNetDiskTest {
         };
     }
 
+    /** The epoch these tests consolidate in. */
+    static final SessionId SESSION = new SessionId(0xd15c, 7);
+
+    static StateSource source(Connector c) {
+        return StateSource.of("vm-d", SESSION, c);
+    }
+
     CowNetDisk open() throws IOException {
-        return CowNetDisk.open(tmp.resolve("server"), "vm-d", SIZE, desktopLink());
+        return CowNetDisk.open(tmp.resolve("server"), source(desktopLink()), SIZE);
     }
 
     static byte[] read(CowNetDisk d, long sector, int sectors) throws IOException {
@@ -220,7 +231,7 @@ class CowNetDiskTest {
             attempts.incrementAndGet();
             throw new IOException("desktop asleep");
         };
-        try (var d = CowNetDisk.open(tmp.resolve("server"), "vm-d", SIZE, dead)) {
+        try (var d = CowNetDisk.open(tmp.resolve("server"), source(dead), SIZE)) {
             assertArrayEquals(dirtyBefore, d.dirtyBlocks());
             for (long b : touched) {
                 int len = (int) Math.min(BLOCK, SIZE - b * BLOCK);
@@ -244,7 +255,7 @@ class CowNetDiskTest {
         var e = assertThrows(IOException.class, () -> open());
         assertTrue(e.getMessage().contains("blocks.bitmap") && e.getMessage().contains("checksum"), e.getMessage());
         var wrongSize = assertThrows(IOException.class,
-                () -> CowNetDisk.open(tmp.resolve("server"), "vm-d", SIZE - SECTOR, desktopLink()));
+                () -> CowNetDisk.open(tmp.resolve("server"), source(desktopLink()), SIZE - SECTOR));
         assertTrue(wrongSize.getMessage().contains("blocks.bitmap"), wrongSize.getMessage());
     }
 
@@ -266,7 +277,7 @@ class CowNetDiskTest {
         var wakes = new AtomicInteger();
         var opts = CowNetDisk.Options.defaults().withWaker(wakes::incrementAndGet)
                 .withBackoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)));
-        try (var d = CowNetDisk.open(tmp.resolve("server"), "vm-d", SIZE, desktopLink(), opts)) {
+        try (var d = CowNetDisk.open(tmp.resolve("server"), source(desktopLink()), SIZE, opts)) {
             var result = new java.util.concurrent.CompletableFuture<byte[]>();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -278,27 +289,30 @@ class CowNetDiskTest {
             Thread.sleep(300);
             assertFalse(result.isDone());
             assertTrue(wakes.get() >= 2);
-            diskserv = new BlockServer("vm-d", image).listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            var server = new BlockServer("vm-d", image);
+            server.open(SESSION);
+            diskserv = server.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             assertArrayEquals(Arrays.copyOfRange(source, 40 * BLOCK, 41 * BLOCK), result.get(10, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
 
+    /**
+     * A Hello the desktop refuses (another size, another epoch) is never served wrong data: the read
+     * fails at once, the epoch counts as ended, and the owner is told so it can drop the orphan.
+     */
     @Test
-    void aServerAskingForAnotherDiskSizeIsRefused() throws Exception {
-        try (var d = CowNetDisk.open(tmp.resolve("other"), "vm-d", SIZE - SECTOR, desktopLink(),
-                CowNetDisk.Options.defaults().withBackoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(20))))) {
-            var f = new java.util.concurrent.CompletableFuture<Void>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    read(d, 0, 8);
-                    f.complete(null);
-                } catch (IOException e) {
-                    f.completeExceptionally(e);
-                }
-            });
-            Thread.sleep(200);
-            assertFalse(f.isDone(), "a refused Hello is retried, never served with wrong data");
-            assertTrue(connects.get() >= 2);
+    void aRefusedHelloEndsTheEpochAndNothingIsRead() throws Exception {
+        var ended = new AtomicInteger();
+        for (var asked : new StateSource[]{new StateSource("vm-d", SESSION, desktopLink(), ended::incrementAndGet),
+                new StateSource("vm-d", new SessionId(1, 1), desktopLink(), ended::incrementAndGet)}) {
+            long size = asked.session().equals(SESSION) ? SIZE - SECTOR : SIZE;
+            try (var d = CowNetDisk.open(tmp.resolve("other-" + size), asked, size,
+                    CowNetDisk.Options.defaults().withBackoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(20))))) {
+                assertThrows(dev.jettison.migration.wire.SessionEndedException.class, () -> read(d, 0, 8));
+                assertThrows(dev.jettison.migration.wire.SessionEndedException.class, () -> read(d, 8, 8),
+                        "an ended epoch stays ended");
+            }
         }
+        assertEquals(2, ended.get());
     }
 }

@@ -4,6 +4,8 @@ import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.memserv.GuestPages;
 import dev.jettison.migration.memserv.PageServer;
 import dev.jettison.migration.wire.Connector;
+import dev.jettison.migration.wire.SessionId;
+import dev.jettison.migration.wire.StateSource;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.sys.MappedRegion;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,20 @@ class FaultHandlerTest {
                 "userfaultfd needs root here (vm.unprivileged_userfaultfd=0)");
     }
 
+    /** The epoch every test here consolidates in. */
+    static final SessionId SESSION = new SessionId(0x5e55, 0x10);
+
+    /** A desktop's memserv for {@code vm}, serving {@link #SESSION}. */
+    static TcpListener memserv(String vm, GuestPages pages, InetSocketAddress bind) throws java.io.IOException {
+        var server = new PageServer(vm, pages);
+        server.open(SESSION);
+        return server.listen(bind);
+    }
+
+    static StateSource source(String vm, InetSocketAddress desktop, int connectTimeoutMillis) {
+        return StateSource.of(vm, SESSION, Connector.tcp(desktop, connectTimeoutMillis));
+    }
+
     static FaultHandler.Config config(PrefetchPolicy p) {
         return FaultHandler.Config.paperDefaults().withPolicy(p);
     }
@@ -54,10 +70,10 @@ class FaultHandlerTest {
     void randomReadsAndWritesFromSeveralThreadsSeeExactlyTheDesktopsBytes() throws Exception {
         long size = 64L << 20;
         try (var desktop = new Residue(size, 42);
-             var memserv = new PageServer("vm-a", desktop.pages).listen(LOOPBACK);
+             var memserv = memserv("vm-a", desktop.pages, LOOPBACK);
              var guest = MappedRegion.anonymous(size, "server guest RAM");
-             var handler = FaultHandler.start("vm-a", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), FaultHandler.Config.paperDefaults(), FaultTrace.NONE)) {
+             var handler = FaultHandler.start(source("vm-a", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     FaultHandler.Config.paperDefaults(), FaultTrace.NONE)) {
             int threads = 4;
             long pages = size / PAGE;
             List<Map<Long, Long>> writes = new ArrayList<>();
@@ -124,10 +140,10 @@ class FaultHandlerTest {
     void zeroPagesAreFilledAsZerosWithoutData() throws Exception {
         long size = 4L << 20;
         try (var desktop = new Residue(size, 7, p -> p >= 512); // first half all zero
-             var memserv = new PageServer("vm-z", desktop.pages).listen(LOOPBACK);
+             var memserv = memserv("vm-z", desktop.pages, LOOPBACK);
              var guest = MappedRegion.anonymous(size, "guest");
-             var handler = FaultHandler.start("vm-z", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), config(new PrefetchPolicy.None()), FaultTrace.NONE)) {
+             var handler = FaultHandler.start(source("vm-z", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     config(new PrefetchPolicy.None()), FaultTrace.NONE)) {
             try (var cpu = new NativeTouch()) {
                 for (long p = 0; p < 512; p++) assertEquals(0L, cpu.readLong(guest.segment(), p * PAGE + 8 * (p % 512)));
                 cpu.writeLong(guest.segment(), 100 * PAGE, 5L); // a zero-filled page is writable
@@ -150,7 +166,7 @@ class FaultHandlerTest {
         long size = 16L << 20;
         int scan = 2048;
         try (var desktop = new Residue(size, 9);
-             var memserv = new PageServer("vm-p", desktop.pages).listen(LOOPBACK)) {
+             var memserv = memserv("vm-p", desktop.pages, LOOPBACK)) {
             FaultStats none = scan(desktop, memserv, new PrefetchPolicy.None(), scan);
             FaultStats window = scan(desktop, memserv, PrefetchPolicy.paperDefault(), scan);
             assertEquals(scan, none.remoteFaults(), "without prefetch every page is a round trip");
@@ -169,8 +185,8 @@ class FaultHandlerTest {
 
     private static FaultStats scan(Residue desktop, TcpListener memserv, PrefetchPolicy policy, int pages) throws Exception {
         try (var guest = MappedRegion.anonymous(desktop.region.size(), "guest");
-             var handler = FaultHandler.start("vm-p", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), config(policy), FaultTrace.NONE);
+             var handler = FaultHandler.start(source("vm-p", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     config(policy), FaultTrace.NONE);
              var cpu = new NativeTouch()) {
             for (long p = 0; p < pages; p++) {
                 assertEquals(desktop.region.segment().get(ValueLayout.JAVA_LONG, p * PAGE + 16),
@@ -192,7 +208,7 @@ class FaultHandlerTest {
         long size = 8L << 20;
         List<Long> needed = List.of(3L, 4L, 5L, 6L, 700L, 701L, 1500L);
         try (var desktop = new Residue(size, 13);
-             var memserv = new PageServer("vm-h", desktop.pages).listen(LOOPBACK)) {
+             var memserv = memserv("vm-h", desktop.pages, LOOPBACK)) {
             var history = new dev.jettison.core.prefetch.HoardHistory();
             FaultStats first = touchPages(desktop, memserv, new PrefetchPolicy.Hoarding(100), history, needed);
             assertEquals(needed.size(), first.remoteFaults(), "nothing to hoard the first time");
@@ -209,8 +225,8 @@ class FaultHandlerTest {
     private static FaultStats touchPages(Residue desktop, TcpListener memserv, PrefetchPolicy policy,
                                          dev.jettison.core.prefetch.HoardHistory history, List<Long> pages) throws Exception {
         try (var guest = MappedRegion.anonymous(desktop.region.size(), "guest");
-             var handler = FaultHandler.start("vm-h", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), config(policy), FaultTrace.NONE);
+             var handler = FaultHandler.start(source("vm-h", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     config(policy), FaultTrace.NONE);
              var cpu = new NativeTouch()) {
             int hoarded = handler.hoard(history);
             // Wait for the hoard to land, as a guest idling after consolidation would.
@@ -227,10 +243,10 @@ class FaultHandlerTest {
     void concurrentFaultsOnOnePageMakeOneRequest() throws Exception {
         long size = 1L << 20;
         try (var desktop = new Residue(size, 3);
-             var memserv = new PageServer("vm-c", desktop.pages).listen(LOOPBACK);
+             var memserv = memserv("vm-c", desktop.pages, LOOPBACK);
              var guest = MappedRegion.anonymous(size, "guest");
-             var handler = FaultHandler.start("vm-c", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), config(new PrefetchPolicy.None()), FaultTrace.NONE)) {
+             var handler = FaultHandler.start(source("vm-c", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     config(new PrefetchPolicy.None()), FaultTrace.NONE)) {
             var go = new CountDownLatch(1);
             List<CompletableFuture<Long>> reads = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -268,8 +284,8 @@ class FaultHandlerTest {
                 .withBackoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(50)));
         try (var desktop = new Residue(size, 11);
              var guest = MappedRegion.anonymous(size, "guest");
-             var handler = FaultHandler.start("vm-u", GuestPages.of(guest.segment()),
-                     Connector.tcp(address, 500), cfg, FaultTrace.NONE)) {
+             var handler = FaultHandler.start(source("vm-u", address, 500), GuestPages.of(guest.segment()),
+                     cfg, FaultTrace.NONE)) {
             var read = new CompletableFuture<Long>();
             Thread.ofPlatform().start(() -> {
                 try (var cpu = new NativeTouch()) {
@@ -281,7 +297,7 @@ class FaultHandlerTest {
             Thread.sleep(400);
             assertFalse(read.isDone(), "the fault must wait, not be filled with anything");
             assertTrue(wakes.get() >= 2, "the desktop is woken before each retry: " + wakes.get());
-            try (var memserv = new PageServer("vm-u", desktop.pages).listen(address)) {
+            try (var memserv = memserv("vm-u", desktop.pages, address)) {
                 assertEquals(desktop.region.segment().get(ValueLayout.JAVA_LONG, 40 * PAGE + 8), read.get(10, TimeUnit.SECONDS));
                 assertEquals(1, handler.stats().remoteFaults());
             }
@@ -295,10 +311,10 @@ class FaultHandlerTest {
         var touched = new java.util.TreeSet<Long>();
         while (touched.size() < 256) touched.add(r.nextLong(size / PAGE));
         try (var desktop = new Residue(size, 13, touched::contains);
-             var memserv = new PageServer("vm-r", desktop.pages).listen(LOOPBACK);
+             var memserv = memserv("vm-r", desktop.pages, LOOPBACK);
              var guest = MappedRegion.anonymous(size, "guest");
-             var handler = FaultHandler.start("vm-r", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), FaultHandler.Config.paperDefaults(), FaultTrace.NONE);
+             var handler = FaultHandler.start(source("vm-r", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     FaultHandler.Config.paperDefaults(), FaultTrace.NONE);
              var cpu = new NativeTouch()) {
             long before = vmRssBytes();
             for (long p : touched) cpu.readLong(guest.segment(), p * PAGE);
@@ -317,10 +333,10 @@ class FaultHandlerTest {
     void populateLetsJavaCodeReadGuestPagesWithoutFaulting() throws Exception {
         long size = 1L << 20;
         try (var desktop = new Residue(size, 19);
-             var memserv = new PageServer("vm-j", desktop.pages).listen(LOOPBACK);
+             var memserv = memserv("vm-j", desktop.pages, LOOPBACK);
              var guest = MappedRegion.anonymous(size, "guest");
-             var handler = FaultHandler.start("vm-j", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), FaultHandler.Config.paperDefaults(), FaultTrace.NONE)) {
+             var handler = FaultHandler.start(source("vm-j", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     FaultHandler.Config.paperDefaults(), FaultTrace.NONE)) {
             handler.populate(30, 3);
             for (long p = 30; p < 33; p++) {
                 assertTrue(handler.isFilled(p));
@@ -346,11 +362,11 @@ class FaultHandlerTest {
         long size = 1L << 20;
         var out = new StringWriter();
         try (var desktop = new Residue(size, 17);
-             var memserv = new PageServer("vm-t", desktop.pages).listen(LOOPBACK);
+             var memserv = memserv("vm-t", desktop.pages, LOOPBACK);
              var guest = MappedRegion.anonymous(size, "guest");
              var trace = new FaultTrace(out, "vm-t", 3);
-             var handler = FaultHandler.start("vm-t", GuestPages.of(guest.segment()),
-                     Connector.tcp(memserv.address(), 1000), config(new PrefetchPolicy.OnDemand(4)), trace);
+             var handler = FaultHandler.start(source("vm-t", memserv.address(), 1000), GuestPages.of(guest.segment()),
+                     config(new PrefetchPolicy.OnDemand(4)), trace);
              var cpu = new NativeTouch()) {
             cpu.readLong(guest.segment(), 100 * PAGE);      // remote: 100 + 98,99,101,102 prefetched
             cpu.writeLong(guest.segment(), 101 * PAGE, 1L); // from the buffer, a write

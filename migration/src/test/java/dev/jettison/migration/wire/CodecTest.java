@@ -30,7 +30,7 @@ class CodecTest {
     static List<Message> everyMessage() {
         return List.of(
                 HELLO,
-                Hello.of("desk.top:7", 0, 0, Role.DESKTOP),
+                Hello.of("desk.top-7", new SessionId(-1, 0x0123_4567_89ab_cdefL), 0, 0, Role.DESKTOP),
                 new Descriptor(3, new byte[]{1, 2, 3, 4, 5}),
                 new Descriptor(1, new byte[0]),
                 new PageRequest(7, 0, 1),
@@ -51,6 +51,11 @@ class CodecTest {
                 new Endpoints(7001, 7002, 0x52_54_00_12_34_56L, 40009),
                 new Message.Microsleep(true),
                 new Message.Microsleep(false),
+                new Message.Attach(),
+                new Message.Release(),
+                new Message.Ping(Long.MIN_VALUE),
+                new Message.Pong(42),
+                new Message.GoHome("the consolidation server is stopping — übergabe"),
                 new ServerStats(1, 2, 3, 4, 5_000, 60_000, 7L << 20),
                 new Bye());
     }
@@ -109,10 +114,10 @@ class CodecTest {
     @Test
     void unknownVersionTypeAndFlags() {
         byte[] v = codec.encode(new Ack(1));
-        v[4] = 2;
+        v[4] = 1; // version 1 had no epoch in its Hello
         assertEquals(Kind.UNSUPPORTED_VERSION, kindOf(codec, reseal(v)));
         byte[] t = codec.encode(new Ack(1));
-        t[5] = 17;
+        t[5] = 22;
         assertEquals(Kind.UNKNOWN_TYPE, kindOf(codec, reseal(t)));
         t[5] = 0;
         assertEquals(Kind.UNKNOWN_TYPE, kindOf(codec, reseal(t)));

@@ -23,7 +23,7 @@ class TcpTransportTest {
         List<Message> received = new CopyOnWriteArrayList<>();
         var done = new CountDownLatch(1);
         try (var listener = TcpListener.open(LOOPBACK, "echo", t -> {
-            Handshake.server(t, desktopHello, h -> h.ramBytes() == CodecTest.RAM, "64 MiB");
+            Handshake.server(t, h -> h.ramBytes() == CodecTest.RAM ? java.util.Optional.of(desktopHello) : java.util.Optional.empty());
             while (true) {
                 Message m = t.receive();
                 received.add(m);
@@ -48,13 +48,44 @@ class TcpTransportTest {
     }
 
     @Test
-    void aHelloForAnotherVmGetsAnErrorNamingTheMismatch() throws Exception {
+    void aRefusedHelloLearnsNothingAboutWhatIsServed() throws Exception {
         var desktopHello = Hello.of("vm-1", CodecTest.RAM, 0, Role.DESKTOP);
         try (var listener = TcpListener.open(LOOPBACK, "mismatch",
-                t -> Handshake.server(t, desktopHello, h -> true, "any"));
+                t -> Handshake.server(t, h -> h.vmId().equals("vm-1") ? java.util.Optional.of(desktopHello) : java.util.Optional.empty()));
              var t = TcpTransport.connect(listener.address(), 2000)) {
-            var e = assertThrows(IOException.class, () -> Handshake.client(t, Hello.of("vm-2", CodecTest.RAM, 0, Role.SERVER)));
-            assertTrue(e.getMessage().contains("vm-1") && e.getMessage().contains("vm-2"), e.getMessage());
+            var e = assertThrows(SessionEndedException.class, () -> Handshake.client(t, Hello.of("vm-2", CodecTest.RAM, 0, Role.SERVER)));
+            assertFalse(e.getMessage().contains("vm-1"), e.getMessage());
+        }
+    }
+
+    /** A peer that connects and says nothing is dropped after the handshake timeout. */
+    @Test
+    void aSilentPeerIsDroppedAfterTheHandshakeTimeout() throws Exception {
+        var options = new TcpListener.Options(4, java.time.Duration.ofMillis(300), false);
+        try (var listener = TcpListener.open(LOOPBACK, "silent", t -> Handshake.server(t, h -> java.util.Optional.empty()), options);
+             var raw = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            raw.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            assertEquals(-1, raw.getInputStream().read(), "the listener closes a connection that never says Hello");
+            assertTrue(System.nanoTime() - t0 < 4_000_000_000L);
+        }
+    }
+
+    /** Beyond the connection limit a new connection is closed at once; the ones already served go on. */
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+        var options = new TcpListener.Options(2, java.time.Duration.ofSeconds(30), false);
+        try (var listener = TcpListener.open(LOOPBACK, "capped", t -> t.receive(), options);
+             var a = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.port());
+             var b = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (listener.openConnections() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+            try (var c = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+                c.setSoTimeout(5000);
+                assertEquals(-1, c.getInputStream().read(), "the third connection is closed");
+            }
+            assertEquals(1, listener.refusedConnections());
+            assertEquals(2, listener.openConnections());
         }
     }
 }
