@@ -396,7 +396,8 @@ public final class Desktop implements AutoCloseable {
             Transport t = null;
             try {
                 t = connect(to);
-                t.readTimeout(settings.consolidateTimeout());
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                t.readTimeout(Duration.ofMillis(Math.min(left, settings.consolidateTimeout().toMillis())));
                 Handshake.client(t, hello(epoch));
                 t.send(new Message.Attach());
                 Message reply = t.receive();
