@@ -4,14 +4,13 @@ import dev.jettison.sys.Errno;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.SysException;
+import dev.jettison.sys.kvm.KvmCpuStructs;
 import dev.jettison.sys.kvm.KvmIoctl;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The open /dev/kvm: checks once that this host can run our VMs (API version and the
@@ -101,12 +100,12 @@ public final class Kvm implements AutoCloseable {
     public int[] msrIndexList() {
         try (var arena = Arena.ofConfined()) {
             int capacity = 1024;
-            var list = arena.allocate(4 + 4L * capacity, 8);
-            list.set(JAVA_INT, 0, capacity);
+            var list = arena.allocate(KvmCpuStructs.msrListSize(capacity), 8);
+            KvmCpuStructs.MSR_LIST_NMSRS.set(list, capacity);
             Libc.ioctl(fd.get(), KvmIoctl.GET_MSR_INDEX_LIST, list, "KVM_GET_MSR_INDEX_LIST");
-            int n = list.get(JAVA_INT, 0);
+            int n = (int) KvmCpuStructs.MSR_LIST_NMSRS.get(list);
             int[] out = new int[n];
-            for (int i = 0; i < n; i++) out[i] = list.get(JAVA_INT, 4 + 4L * i);
+            for (int i = 0; i < n; i++) out[i] = (int) KvmCpuStructs.MSR_LIST_INDEX.get(list, (long) i);
             return out;
         }
     }
