@@ -18,6 +18,11 @@ import java.util.Optional;
  */
 public final class Kvm implements AutoCloseable {
     public static final Path DEVICE = Path.of("/dev/kvm");
+    /**
+     * The one sign that this process runs inside the emulated KVM host: tools/kvm-emu/run.sh
+     * exports it to the command it runs there. Timings taken there are not native.
+     */
+    public static final String EMULATED_HOST_ENV = "JETTISON_KVM_EMU";
     private static final int[] REQUIRED_CAPS = {
         KvmIoctl.CAP_IRQCHIP, KvmIoctl.CAP_USER_MEMORY, KvmIoctl.CAP_PIT2, KvmIoctl.CAP_EXT_CPUID,
         KvmIoctl.CAP_MP_STATE,
@@ -79,6 +84,9 @@ public final class Kvm implements AutoCloseable {
             return Optional.of(e.getMessage());
         }
     }
+
+    /** Whether this process runs inside the emulated KVM host (tools/kvm-emu), where KVM is real but slow. */
+    public static boolean inEmulatedHost() { return System.getenv(EMULATED_HOST_ENV) != null; }
 
     public int checkExtension(int capability) {
         return Libc.ioctl(fd.get(), KvmIoctl.CHECK_EXTENSION, capability, "KVM_CHECK_EXTENSION " + capability);
