@@ -3,14 +3,14 @@ package dev.jettison.sys.kvm;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
-import static dev.jettison.sys.kvm.Layouts.array;
-import static dev.jettison.sys.kvm.Layouts.bytes;
-import static dev.jettison.sys.kvm.Layouts.element;
-import static dev.jettison.sys.kvm.Layouts.field;
-import static dev.jettison.sys.kvm.Layouts.u16;
-import static dev.jettison.sys.kvm.Layouts.u32;
-import static dev.jettison.sys.kvm.Layouts.u64;
-import static dev.jettison.sys.kvm.Layouts.u8;
+import static dev.jettison.sys.Layouts.array;
+import static dev.jettison.sys.Layouts.bytes;
+import static dev.jettison.sys.Layouts.element;
+import static dev.jettison.sys.Layouts.field;
+import static dev.jettison.sys.Layouts.u16;
+import static dev.jettison.sys.Layouts.u32;
+import static dev.jettison.sys.Layouts.u64;
+import static dev.jettison.sys.Layouts.u8;
 import static java.lang.foreign.MemoryLayout.structLayout;
 
 /**

@@ -1,5 +1,7 @@
 package dev.jettison.sys.kvm;
 
+import dev.jettison.sys.Ioc;
+
 /**
  * KVM ioctl request numbers (linux/kvm.h, x86_64), each built the way the kernel's header
  * builds it: {@code _IO/_IOR/_IOW/_IOWR(KVMIO, nr, struct)}. The struct's size is folded into

@@ -6,15 +6,15 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.UnionLayout;
 import java.lang.invoke.VarHandle;
 
-import static dev.jettison.sys.kvm.Layouts.array;
-import static dev.jettison.sys.kvm.Layouts.bytes;
-import static dev.jettison.sys.kvm.Layouts.field;
-import static dev.jettison.sys.kvm.Layouts.indexed;
-import static dev.jettison.sys.kvm.Layouts.offset;
-import static dev.jettison.sys.kvm.Layouts.u16;
-import static dev.jettison.sys.kvm.Layouts.u32;
-import static dev.jettison.sys.kvm.Layouts.u64;
-import static dev.jettison.sys.kvm.Layouts.u8;
+import static dev.jettison.sys.Layouts.array;
+import static dev.jettison.sys.Layouts.bytes;
+import static dev.jettison.sys.Layouts.field;
+import static dev.jettison.sys.Layouts.indexed;
+import static dev.jettison.sys.Layouts.offset;
+import static dev.jettison.sys.Layouts.u16;
+import static dev.jettison.sys.Layouts.u32;
+import static dev.jettison.sys.Layouts.u64;
+import static dev.jettison.sys.Layouts.u8;
 import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 

@@ -1,9 +1,11 @@
 package dev.jettison.sys.kvm;
 
+import dev.jettison.sys.Layouts;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 
-import static dev.jettison.sys.kvm.Layouts.offset;
+import static dev.jettison.sys.Layouts.offset;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;

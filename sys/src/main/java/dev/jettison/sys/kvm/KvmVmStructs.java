@@ -6,13 +6,13 @@ import java.lang.foreign.UnionLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
-import static dev.jettison.sys.kvm.Layouts.array;
-import static dev.jettison.sys.kvm.Layouts.bytes;
-import static dev.jettison.sys.kvm.Layouts.field;
-import static dev.jettison.sys.kvm.Layouts.u16;
-import static dev.jettison.sys.kvm.Layouts.u32;
-import static dev.jettison.sys.kvm.Layouts.u64;
-import static dev.jettison.sys.kvm.Layouts.u8;
+import static dev.jettison.sys.Layouts.array;
+import static dev.jettison.sys.Layouts.bytes;
+import static dev.jettison.sys.Layouts.field;
+import static dev.jettison.sys.Layouts.u16;
+import static dev.jettison.sys.Layouts.u32;
+import static dev.jettison.sys.Layouts.u64;
+import static dev.jettison.sys.Layouts.u8;
 import static java.lang.foreign.MemoryLayout.structLayout;
 
 /** The VM-wide structs of linux/kvm.h and asm/kvm.h (x86_64), field for field. */

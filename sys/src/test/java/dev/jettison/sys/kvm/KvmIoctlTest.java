@@ -1,5 +1,6 @@
 package dev.jettison.sys.kvm;
 
+import dev.jettison.sys.Ioc;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

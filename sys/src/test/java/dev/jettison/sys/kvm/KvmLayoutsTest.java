@@ -1,5 +1,6 @@
 package dev.jettison.sys.kvm;
 
+import dev.jettison.sys.Layouts;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;

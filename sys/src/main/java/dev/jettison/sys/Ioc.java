@@ -1,4 +1,4 @@
-package dev.jettison.sys.kvm;
+package dev.jettison.sys;
 
 import java.lang.foreign.MemoryLayout;
 
@@ -12,11 +12,11 @@ public final class Ioc {
     static final int NR_BITS = 8, TYPE_BITS = 8, SIZE_BITS = 14;
     static final int TYPE_SHIFT = NR_BITS, SIZE_SHIFT = TYPE_SHIFT + TYPE_BITS, DIR_SHIFT = SIZE_SHIFT + SIZE_BITS;
     /** Directions are seen from user space: WRITE means the kernel reads our buffer. */
-    static final int NONE = 0, WRITE = 1, READ = 2;
+    public static final int NONE = 0, WRITE = 1, READ = 2;
 
     private Ioc() {}
 
-    static long encode(int direction, int type, int nr, long size) {
+    public static long encode(int direction, int type, int nr, long size) {
         if (type >>> TYPE_BITS != 0 || nr >>> NR_BITS != 0) {
             throw new IllegalArgumentException("ioctl type 0x" + Integer.toHexString(type) + " / number 0x"
                     + Integer.toHexString(nr) + " does not fit in 8 bits");

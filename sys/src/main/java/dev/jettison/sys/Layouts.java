@@ -1,4 +1,4 @@
-package dev.jettison.sys.kvm;
+package dev.jettison.sys;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
@@ -16,34 +16,35 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * Shorthands for writing kernel structs as layouts, in the kernel's own type names, and for
  * reaching their fields by the kernel's field names ("exit.io.port" walks nested members).
+ * Every struct sys hands the kernel (KVM, userfaultfd) is written with these.
  */
-final class Layouts {
+public final class Layouts {
     private Layouts() {}
 
-    static ValueLayout.OfByte u8(String name) { return JAVA_BYTE.withName(name); }
+    public static ValueLayout.OfByte u8(String name) { return JAVA_BYTE.withName(name); }
 
-    static ValueLayout.OfShort u16(String name) { return JAVA_SHORT.withName(name); }
+    public static ValueLayout.OfShort u16(String name) { return JAVA_SHORT.withName(name); }
 
-    static ValueLayout.OfInt u32(String name) { return JAVA_INT.withName(name); }
+    public static ValueLayout.OfInt u32(String name) { return JAVA_INT.withName(name); }
 
-    static ValueLayout.OfLong u64(String name) { return JAVA_LONG.withName(name); }
+    public static ValueLayout.OfLong u64(String name) { return JAVA_LONG.withName(name); }
 
-    static SequenceLayout bytes(String name, long count) { return MemoryLayout.sequenceLayout(count, JAVA_BYTE).withName(name); }
+    public static SequenceLayout bytes(String name, long count) { return MemoryLayout.sequenceLayout(count, JAVA_BYTE).withName(name); }
 
-    static SequenceLayout array(String name, long count, MemoryLayout element) {
+    public static SequenceLayout array(String name, long count, MemoryLayout element) {
         return MemoryLayout.sequenceLayout(count, element).withName(name);
     }
 
     /** The byte offset of a (possibly nested) field. */
-    static long offset(MemoryLayout struct, String path) { return struct.byteOffset(elements(path)); }
+    public static long offset(MemoryLayout struct, String path) { return struct.byteOffset(elements(path)); }
 
     /** A handle on one field of a struct that starts at offset 0 of the segment: {@code (segment)}. */
-    static VarHandle field(MemoryLayout struct, String path) {
+    public static VarHandle field(MemoryLayout struct, String path) {
         return MethodHandles.insertCoordinates(struct.varHandle(elements(path)), 1, 0L);
     }
 
     /** A handle on the i-th element of an array field: {@code (segment, long i)}. */
-    static VarHandle indexed(MemoryLayout struct, String path) {
+    public static VarHandle indexed(MemoryLayout struct, String path) {
         var elements = Arrays.copyOf(elements(path), elements(path).length + 1);
         elements[elements.length - 1] = PathElement.sequenceElement();
         return MethodHandles.insertCoordinates(struct.varHandle(elements), 1, 0L);
@@ -54,7 +55,7 @@ final class Layouts {
      * flexible array member that starts {@code arrayOffset} bytes into the segment:
      * {@code (segment, long i)}.
      */
-    static VarHandle element(MemoryLayout entry, long arrayOffset, String path) {
+    public static VarHandle element(MemoryLayout entry, long arrayOffset, String path) {
         return MethodHandles.insertCoordinates(entry.arrayElementVarHandle(elements(path)), 1, arrayOffset);
     }
 
