@@ -23,7 +23,8 @@ trap 'rm -rf "$CTL"' EXIT
 printf '%q ' "$@" > "$CTL/cmd"; echo >> "$CTL/cmd"
 pwd > "$CTL/cwd"
 export -p | grep -v -E '^declare -x (PWD|OLDPWD|SHLVL|_)=' > "$CTL/env" || true
-# Tells the command it runs in the emulated host (timings are not native; see README).
+# Tells the command it runs in the emulated host (timings are not native; see README). This is
+# the only such signal: Java code asks dev.jettison.vmm.kvm.Kvm.inEmulatedHost().
 echo 'export JETTISON_KVM_EMU=1' >> "$CTL/env"
 echo "$REPO" > "$CTL/repo"
 

@@ -136,7 +136,7 @@ final class BenchReport {
             }
             var goals = goals(link);
             if (!goals.isEmpty()) {
-                b.append("\nGoals (issue 3) for ours:\n\n| goal | target | measured | holds |\n|---|---|---|---|\n");
+                b.append("\nGoals we set for partial migration, ours:\n\n| goal | target | measured | holds |\n|---|---|---|---|\n");
                 for (var g : goals) {
                     b.append("| ").append(g.name()).append(" | ").append(g.target()).append(" | ").append(g.measured()).append(" | ")
                             .append(g.holds() == null ? "n/a" : g.holds() ? "yes" : "**no**").append(" |\n");

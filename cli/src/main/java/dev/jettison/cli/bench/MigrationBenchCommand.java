@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Issue 3's benchmark: our partial migration against QEMU's pre-copy and post-copy live
+ * The migration benchmark: our partial migration against QEMU's pre-copy and post-copy live
  * migration of the same idle guest, on loopback and on rate-limited veth links, with the
  * paper's figures and the issue's goals alongside.
  */

@@ -26,13 +26,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * Issue 4's benchmark: the idle guest consolidated for the same stretch of desktop time under each
+ * The energy benchmark: the idle guest consolidated for the same stretch of desktop time under each
  * prefetch strategy (§3.4), with emulated S3 on Table 1's profile, side by side: MiB moved, remote
  * faults, wake-ups, mean microsleep, energy saving. Each strategy gets a fresh server, a warm-up
  * consolidation (so that hoarding has a history, §3.4) and then the measured one.
  */
 @Command(name = "energy", mixinStandardHelpOptions = true,
-        description = "Consolidate the idle guest under each prefetch strategy with emulated S3 and compare energy (issue 4).")
+        description = "Consolidate the idle guest under each prefetch strategy with emulated S3 and compare energy.")
 public final class EnergyBenchCommand implements Callable<Integer> {
     @Option(names = "--minutes", description = "desktop minutes away per strategy (default 30)")
     double minutes = 30;
@@ -114,7 +114,7 @@ public final class EnergyBenchCommand implements Callable<Integer> {
 
     private String header(DesktopAgent.Settings s) {
         return String.format(Locale.ROOT, """
-                # Energy per prefetch strategy (issue 4)
+                # Energy per prefetch strategy
 
                 `jettison bench energy --minutes %s --scale %s` on %s. Guest: test guest, %s RAM,
                 `pattern.timers` reads over %d MiB (minute bursts from %d places), every block checked.

@@ -1,59 +1,67 @@
 package dev.jettison.sys.kvm;
 
+import dev.jettison.sys.Ioc;
+
 /**
- * KVM ioctl request numbers (linux/kvm.h, x86_64): _IOC(dir, 0xAE, nr, size) with the struct
- * size folded in, so a mismatch between our layout and the kernel's shows up as EINVAL/ENOTTY
- * rather than as silently corrupted state.
+ * KVM ioctl request numbers (linux/kvm.h, x86_64), each built the way the kernel's header
+ * builds it: {@code _IO/_IOR/_IOW/_IOWR(KVMIO, nr, struct)}. The struct's size is folded into
+ * the number, so a layout that drifts from the kernel's fails with ENOTTY instead of silently
+ * corrupting state. The directions are the header's, quirks included (KVM_SET_IRQCHIP is _IOR).
  */
 public final class KvmIoctl {
+    /** The ioctl type byte of every KVM request. */
+    public static final int KVMIO = 0xAE;
+
     // /dev/kvm
-    public static final long GET_API_VERSION = 0xAE00L;
-    public static final long CREATE_VM = 0xAE01L;
-    public static final long GET_MSR_INDEX_LIST = 0xC004AE02L;
-    public static final long CHECK_EXTENSION = 0xAE03L;
-    public static final long GET_VCPU_MMAP_SIZE = 0xAE04L;
-    public static final long GET_SUPPORTED_CPUID = 0xC008AE05L;
+    public static final long GET_API_VERSION = Ioc.none(KVMIO, 0x00);
+    public static final long CREATE_VM = Ioc.none(KVMIO, 0x01);
+    public static final long GET_MSR_INDEX_LIST = Ioc.readWrite(KVMIO, 0x02, KvmCpuStructs.MSR_LIST);
+    public static final long CHECK_EXTENSION = Ioc.none(KVMIO, 0x03);
+    public static final long GET_VCPU_MMAP_SIZE = Ioc.none(KVMIO, 0x04);
+    public static final long GET_SUPPORTED_CPUID = Ioc.readWrite(KVMIO, 0x05, KvmCpuStructs.CPUID2);
     // VM
-    public static final long CREATE_VCPU = 0xAE41L;
-    public static final long GET_DIRTY_LOG = 0x4010AE42L;
-    public static final long SET_USER_MEMORY_REGION = 0x4020AE46L;
-    public static final long SET_TSS_ADDR = 0xAE47L;
-    public static final long SET_IDENTITY_MAP_ADDR = 0x4008AE48L;
-    public static final long CREATE_IRQCHIP = 0xAE60L;
-    public static final long IRQ_LINE = 0x4008AE61L;
-    public static final long GET_IRQCHIP = 0xC208AE62L;
-    public static final long SET_IRQCHIP = 0x8208AE63L;
-    public static final long CREATE_PIT2 = 0x4040AE77L;
-    public static final long SET_CLOCK = 0x4030AE7BL;
-    public static final long GET_CLOCK = 0x8030AE7CL;
-    public static final long GET_PIT2 = 0x8070AE9FL;
-    public static final long SET_PIT2 = 0x4070AEA0L;
+    public static final long CREATE_VCPU = Ioc.none(KVMIO, 0x41);
+    public static final long GET_DIRTY_LOG = Ioc.write(KVMIO, 0x42, KvmVmStructs.DIRTY_LOG);
+    public static final long SET_USER_MEMORY_REGION = Ioc.write(KVMIO, 0x46, KvmVmStructs.USERSPACE_MEMORY_REGION);
+    public static final long SET_TSS_ADDR = Ioc.none(KVMIO, 0x47);
+    public static final long SET_IDENTITY_MAP_ADDR = Ioc.write(KVMIO, 0x48, KvmVmStructs.IDENTITY_MAP_ADDR);
+    public static final long CREATE_IRQCHIP = Ioc.none(KVMIO, 0x60);
+    public static final long IRQ_LINE = Ioc.write(KVMIO, 0x61, KvmVmStructs.IRQ_LEVEL);
+    public static final long GET_IRQCHIP = Ioc.readWrite(KVMIO, 0x62, KvmVmStructs.IRQCHIP);
+    public static final long SET_IRQCHIP = Ioc.read(KVMIO, 0x63, KvmVmStructs.IRQCHIP);
+    public static final long CREATE_PIT2 = Ioc.write(KVMIO, 0x77, KvmVmStructs.PIT_CONFIG);
+    public static final long SET_CLOCK = Ioc.write(KVMIO, 0x7B, KvmVmStructs.CLOCK_DATA);
+    public static final long GET_CLOCK = Ioc.read(KVMIO, 0x7C, KvmVmStructs.CLOCK_DATA);
+    public static final long GET_PIT2 = Ioc.read(KVMIO, 0x9F, KvmVmStructs.PIT_STATE2);
+    public static final long SET_PIT2 = Ioc.write(KVMIO, 0xA0, KvmVmStructs.PIT_STATE2);
     // vCPU
-    public static final long RUN = 0xAE80L;
-    public static final long GET_REGS = 0x8090AE81L;
-    public static final long SET_REGS = 0x4090AE82L;
-    public static final long GET_SREGS = 0x8138AE83L;
-    public static final long SET_SREGS = 0x4138AE84L;
-    public static final long GET_MSRS = 0xC008AE88L;
-    public static final long SET_MSRS = 0x4008AE89L;
-    public static final long SET_SIGNAL_MASK = 0x4004AE8BL;
-    public static final long GET_LAPIC = 0x8400AE8EL;
-    public static final long SET_LAPIC = 0x4400AE8FL;
-    public static final long SET_CPUID2 = 0x4008AE90L;
-    public static final long GET_CPUID2 = 0xC008AE91L;
-    public static final long GET_MP_STATE = 0x8004AE98L;
-    public static final long SET_MP_STATE = 0x4004AE99L;
-    public static final long GET_VCPU_EVENTS = 0x8040AE9FL;
-    public static final long SET_VCPU_EVENTS = 0x4040AEA0L;
-    public static final long GET_DEBUGREGS = 0x8080AEA1L;
-    public static final long SET_DEBUGREGS = 0x4080AEA2L;
-    public static final long SET_TSC_KHZ = 0xAEA2L;
-    public static final long GET_TSC_KHZ = 0xAEA3L;
-    public static final long GET_XSAVE = 0x9000AEA4L;
-    public static final long SET_XSAVE = 0x5000AEA5L;
-    public static final long GET_XCRS = 0x8188AEA6L;
-    public static final long SET_XCRS = 0x4188AEA7L;
-    public static final long KVMCLOCK_CTRL = 0xAEADL;
+    public static final long RUN = Ioc.none(KVMIO, 0x80);
+    public static final long GET_REGS = Ioc.read(KVMIO, 0x81, KvmCpuStructs.REGS);
+    public static final long SET_REGS = Ioc.write(KVMIO, 0x82, KvmCpuStructs.REGS);
+    public static final long GET_SREGS = Ioc.read(KVMIO, 0x83, KvmCpuStructs.SREGS);
+    public static final long SET_SREGS = Ioc.write(KVMIO, 0x84, KvmCpuStructs.SREGS);
+    public static final long GET_MSRS = Ioc.readWrite(KVMIO, 0x88, KvmCpuStructs.MSRS);
+    public static final long SET_MSRS = Ioc.write(KVMIO, 0x89, KvmCpuStructs.MSRS);
+    public static final long SET_SIGNAL_MASK = Ioc.write(KVMIO, 0x8B, KvmCpuStructs.SIGNAL_MASK);
+    public static final long GET_FPU = Ioc.read(KVMIO, 0x8C, KvmCpuStructs.FPU);
+    public static final long SET_FPU = Ioc.write(KVMIO, 0x8D, KvmCpuStructs.FPU);
+    public static final long GET_LAPIC = Ioc.read(KVMIO, 0x8E, KvmCpuStructs.LAPIC_STATE);
+    public static final long SET_LAPIC = Ioc.write(KVMIO, 0x8F, KvmCpuStructs.LAPIC_STATE);
+    public static final long SET_CPUID2 = Ioc.write(KVMIO, 0x90, KvmCpuStructs.CPUID2);
+    public static final long GET_CPUID2 = Ioc.readWrite(KVMIO, 0x91, KvmCpuStructs.CPUID2);
+    public static final long GET_MP_STATE = Ioc.read(KVMIO, 0x98, KvmCpuStructs.MP_STATE);
+    public static final long SET_MP_STATE = Ioc.write(KVMIO, 0x99, KvmCpuStructs.MP_STATE);
+    public static final long GET_VCPU_EVENTS = Ioc.read(KVMIO, 0x9F, KvmCpuStructs.VCPU_EVENTS);
+    public static final long SET_VCPU_EVENTS = Ioc.write(KVMIO, 0xA0, KvmCpuStructs.VCPU_EVENTS);
+    public static final long GET_DEBUGREGS = Ioc.read(KVMIO, 0xA1, KvmCpuStructs.DEBUGREGS);
+    public static final long SET_DEBUGREGS = Ioc.write(KVMIO, 0xA2, KvmCpuStructs.DEBUGREGS);
+    public static final long SET_TSC_KHZ = Ioc.none(KVMIO, 0xA2);
+    public static final long GET_TSC_KHZ = Ioc.none(KVMIO, 0xA3);
+    public static final long GET_XSAVE = Ioc.read(KVMIO, 0xA4, KvmCpuStructs.XSAVE);
+    public static final long SET_XSAVE = Ioc.write(KVMIO, 0xA5, KvmCpuStructs.XSAVE);
+    public static final long GET_XCRS = Ioc.read(KVMIO, 0xA6, KvmCpuStructs.XCRS);
+    public static final long SET_XCRS = Ioc.write(KVMIO, 0xA7, KvmCpuStructs.XCRS);
+    public static final long KVMCLOCK_CTRL = Ioc.none(KVMIO, 0xAD);
 
     public static final int API_VERSION = 12;
 

@@ -1,62 +1,92 @@
 package dev.jettison.sys.kvm;
 
-import java.lang.foreign.MemorySegment;
+import dev.jettison.sys.Layouts;
 
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+
+import static dev.jettison.sys.Layouts.offset;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
-/** Sizes and field offsets of the KVM structs we read and write (linux/kvm.h, x86_64). */
+/**
+ * Sizes of the KVM state structs the VMM moves as opaque byte arrays (snapshots), and named
+ * offsets into the register structs it edits as byte arrays. Byte arrays carry no alignment, so
+ * these go through unaligned accesses at offsets taken from the layouts in {@link KvmCpuStructs}.
+ */
 public final class KvmStructs {
-    public static final long REGS_SIZE = 144;
-    public static final long SREGS_SIZE = 312;
-    public static final long LAPIC_SIZE = 1024;
-    public static final long XSAVE_SIZE = 4096;
-    public static final long XCRS_SIZE = 392;
-    public static final long DEBUGREGS_SIZE = 128;
-    public static final long VCPU_EVENTS_SIZE = 64;
-    public static final long MP_STATE_SIZE = 4;
-    public static final long IRQCHIP_SIZE = 520;
-    public static final long PIT_STATE2_SIZE = 112;
-    public static final long CLOCK_DATA_SIZE = 48;
-    public static final long PIT_CONFIG_SIZE = 64;
-    public static final long MEMORY_REGION_SIZE = 32;
-    public static final long DIRTY_LOG_SIZE = 16;
-    public static final long CPUID_ENTRY_SIZE = 40;
-    public static final long MSR_ENTRY_SIZE = 16;
+    public static final long REGS_SIZE = KvmCpuStructs.REGS.byteSize();
+    public static final long SREGS_SIZE = KvmCpuStructs.SREGS.byteSize();
+    public static final long LAPIC_SIZE = KvmCpuStructs.LAPIC_STATE.byteSize();
+    public static final long XSAVE_SIZE = KvmCpuStructs.XSAVE.byteSize();
+    public static final long XCRS_SIZE = KvmCpuStructs.XCRS.byteSize();
+    public static final long DEBUGREGS_SIZE = KvmCpuStructs.DEBUGREGS.byteSize();
+    public static final long VCPU_EVENTS_SIZE = KvmCpuStructs.VCPU_EVENTS.byteSize();
+    public static final long MP_STATE_SIZE = KvmCpuStructs.MP_STATE.byteSize();
+    public static final long IRQCHIP_SIZE = KvmVmStructs.IRQCHIP.byteSize();
+    public static final long PIT_STATE2_SIZE = KvmVmStructs.PIT_STATE2.byteSize();
+    public static final long CLOCK_DATA_SIZE = KvmVmStructs.CLOCK_DATA.byteSize();
 
-    /** kvm_regs: general registers in this order, then rip and rflags. */
+    /** kvm_regs fields by the kernel's names. */
     public enum Reg { RAX, RBX, RCX, RDX, RSI, RDI, RSP, RBP, R8, R9, R10, R11, R12, R13, R14, R15, RIP, RFLAGS;
-        public long offset() { return 8L * ordinal(); }
+        private final long offset = Layouts.offset(KvmCpuStructs.REGS, name().toLowerCase(Locale.ROOT));
+
+        public long offset() { return offset; }
     }
 
-    /** kvm_sregs: eight 24-byte segments, two 16-byte descriptor tables, then control registers. */
+    /** kvm_sregs segment registers by the kernel's names. */
     public enum Seg { CS, DS, ES, FS, GS, SS, TR, LDT;
-        public long offset() { return 24L * ordinal(); }
+        private final long offset = Layouts.offset(KvmCpuStructs.SREGS, name().toLowerCase(Locale.ROOT));
+
+        public long offset() { return offset; }
     }
-    public static final long SREGS_GDT = 192, SREGS_IDT = 208;
-    public static final long SREGS_CR0 = 224, SREGS_CR2 = 232, SREGS_CR3 = 240, SREGS_CR4 = 248,
-            SREGS_CR8 = 256, SREGS_EFER = 264, SREGS_APIC_BASE = 272;
+    public static final long SREGS_GDT = offset(KvmCpuStructs.SREGS, "gdt");
+    public static final long SREGS_IDT = offset(KvmCpuStructs.SREGS, "idt");
+    public static final long SREGS_CR0 = offset(KvmCpuStructs.SREGS, "cr0");
+    public static final long SREGS_CR2 = offset(KvmCpuStructs.SREGS, "cr2");
+    public static final long SREGS_CR3 = offset(KvmCpuStructs.SREGS, "cr3");
+    public static final long SREGS_CR4 = offset(KvmCpuStructs.SREGS, "cr4");
+    public static final long SREGS_CR8 = offset(KvmCpuStructs.SREGS, "cr8");
+    public static final long SREGS_EFER = offset(KvmCpuStructs.SREGS, "efer");
+    public static final long SREGS_APIC_BASE = offset(KvmCpuStructs.SREGS, "apic_base");
+
+    private static final long SEG_BASE = offset(KvmCpuStructs.SEGMENT, "base");
+    private static final long SEG_LIMIT = offset(KvmCpuStructs.SEGMENT, "limit");
+    private static final long SEG_SELECTOR = offset(KvmCpuStructs.SEGMENT, "selector");
+    private static final long SEG_TYPE = offset(KvmCpuStructs.SEGMENT, "type");
+    private static final long SEG_PRESENT = offset(KvmCpuStructs.SEGMENT, "present");
+    private static final long SEG_DPL = offset(KvmCpuStructs.SEGMENT, "dpl");
+    private static final long SEG_DB = offset(KvmCpuStructs.SEGMENT, "db");
+    private static final long SEG_S = offset(KvmCpuStructs.SEGMENT, "s");
+    private static final long SEG_L = offset(KvmCpuStructs.SEGMENT, "l");
+    private static final long SEG_G = offset(KvmCpuStructs.SEGMENT, "g");
+    private static final long SEG_AVL = offset(KvmCpuStructs.SEGMENT, "avl");
+    private static final long SEG_UNUSABLE = offset(KvmCpuStructs.SEGMENT, "unusable");
+    private static final long DTABLE_BASE = offset(KvmCpuStructs.DTABLE, "base");
+    private static final long DTABLE_LIMIT = offset(KvmCpuStructs.DTABLE, "limit");
 
     /** One kvm_segment. {@code type} is the 4-bit descriptor type; flags are the descriptor bits. */
     public record Segment(long base, int limit, int selector, int type, boolean present, int dpl,
                           boolean db, boolean s, boolean l, boolean g) {
         public void writeTo(MemorySegment sregs, Seg which) {
             long o = which.offset();
-            sregs.set(JAVA_LONG_UNALIGNED, o, base);
-            sregs.set(JAVA_INT_UNALIGNED, o + 8, limit);
-            sregs.set(JAVA_SHORT_UNALIGNED, o + 12, (short) selector);
-            sregs.set(JAVA_BYTE, o + 14, (byte) type);
-            sregs.set(JAVA_BYTE, o + 15, (byte) (present ? 1 : 0));
-            sregs.set(JAVA_BYTE, o + 16, (byte) dpl);
-            sregs.set(JAVA_BYTE, o + 17, (byte) (db ? 1 : 0));
-            sregs.set(JAVA_BYTE, o + 18, (byte) (s ? 1 : 0));
-            sregs.set(JAVA_BYTE, o + 19, (byte) (l ? 1 : 0));
-            sregs.set(JAVA_BYTE, o + 20, (byte) (g ? 1 : 0));
-            sregs.set(JAVA_BYTE, o + 21, (byte) 0); // avl
-            sregs.set(JAVA_BYTE, o + 22, (byte) (present ? 0 : 1)); // unusable
+            sregs.set(JAVA_LONG_UNALIGNED, o + SEG_BASE, base);
+            sregs.set(JAVA_INT_UNALIGNED, o + SEG_LIMIT, limit);
+            sregs.set(JAVA_SHORT_UNALIGNED, o + SEG_SELECTOR, (short) selector);
+            sregs.set(JAVA_BYTE, o + SEG_TYPE, (byte) type);
+            sregs.set(JAVA_BYTE, o + SEG_PRESENT, flag(present));
+            sregs.set(JAVA_BYTE, o + SEG_DPL, (byte) dpl);
+            sregs.set(JAVA_BYTE, o + SEG_DB, flag(db));
+            sregs.set(JAVA_BYTE, o + SEG_S, flag(s));
+            sregs.set(JAVA_BYTE, o + SEG_L, flag(l));
+            sregs.set(JAVA_BYTE, o + SEG_G, flag(g));
+            sregs.set(JAVA_BYTE, o + SEG_AVL, (byte) 0);
+            sregs.set(JAVA_BYTE, o + SEG_UNUSABLE, flag(!present));
         }
+
+        private static byte flag(boolean on) { return (byte) (on ? 1 : 0); }
 
         /** The 8-byte GDT descriptor encoding the same segment (for the guest's own GDT copy). */
         public long toGdtEntry() {
@@ -69,17 +99,18 @@ public final class KvmStructs {
         }
     }
 
+    /** Writes the kvm_dtable at {@code offset} (SREGS_GDT or SREGS_IDT). */
     public static void setDtable(MemorySegment sregs, long offset, long base, int limit) {
-        sregs.set(JAVA_LONG_UNALIGNED, offset, base);
-        sregs.set(JAVA_SHORT_UNALIGNED, offset + 8, (short) limit);
+        sregs.set(JAVA_LONG_UNALIGNED, offset + DTABLE_BASE, base);
+        sregs.set(JAVA_SHORT_UNALIGNED, offset + DTABLE_LIMIT, (short) limit);
     }
 
     public static int segmentSelector(MemorySegment sregs, Seg which) {
-        return Short.toUnsignedInt(sregs.get(JAVA_SHORT_UNALIGNED, which.offset() + 12));
+        return Short.toUnsignedInt(sregs.get(JAVA_SHORT_UNALIGNED, which.offset() + SEG_SELECTOR));
     }
 
     public static int segmentDpl(MemorySegment sregs, Seg which) {
-        return Byte.toUnsignedInt(sregs.get(JAVA_BYTE, which.offset() + 16));
+        return Byte.toUnsignedInt(sregs.get(JAVA_BYTE, which.offset() + SEG_DPL));
     }
 
     private KvmStructs() {}

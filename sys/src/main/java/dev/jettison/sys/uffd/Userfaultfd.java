@@ -9,8 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A userfaultfd(2) in MISSING mode: the server side of partial migration registers guest RAM
@@ -21,21 +19,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Userfaultfd implements AutoCloseable {
     private static final long UFFD_API = 0xAA;
-    private static final long UFFDIO_API = 0xC018AA3FL;
-    private static final long UFFDIO_REGISTER = 0xC020AA00L;
-    private static final long UFFDIO_UNREGISTER = 0x8010AA01L;
-    private static final long UFFDIO_WAKE = 0x8010AA02L;
-    private static final long UFFDIO_COPY = 0xC028AA03L;
-    private static final long UFFDIO_ZEROPAGE = 0xC020AA04L;
-    private static final long USERFAULTFD_IOC_NEW = 0xAA00L;
     public static final long REGISTER_MODE_MISSING = 1;
     private static final int UFFD_EVENT_PAGEFAULT = 0x12;
     private static final long PAGEFAULT_FLAG_WRITE = 1;
-    private static final long MSG_SIZE = 32;
+    private static final long MSG_SIZE = UffdStructs.MSG.byteSize();
 
     private final Fd fd;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment msg = arena.allocate(MSG_SIZE, 8);
+    private final MemorySegment msg = arena.allocate(UffdStructs.MSG);
 
     private Userfaultfd(Fd fd) {
         this.fd = fd;
@@ -54,7 +45,7 @@ public final class Userfaultfd implements AutoCloseable {
             if (e.errno() != Errno.EPERM) throw e;
             // vm.unprivileged_userfaultfd = 0 and no CAP_SYS_PTRACE: /dev/userfaultfd may still be open to us.
             try (Fd dev = Fd.open("/dev/userfaultfd", Libc.O_RDWR | Libc.O_CLOEXEC, 0)) {
-                fd = new Fd(Libc.ioctl(dev.get(), USERFAULTFD_IOC_NEW, Libc.O_CLOEXEC | Libc.O_NONBLOCK,
+                fd = new Fd(Libc.ioctl(dev.get(), UffdStructs.USERFAULTFD_IOC_NEW, Libc.O_CLOEXEC | Libc.O_NONBLOCK,
                         "USERFAULTFD_IOC_NEW"), "userfaultfd");
             } catch (SysException e2) {
                 throw new SysException("userfaultfd", "syscall refused with EPERM and /dev/userfaultfd: "
@@ -63,9 +54,9 @@ public final class Userfaultfd implements AutoCloseable {
         }
         var u = new Userfaultfd(fd);
         try (var a = Arena.ofConfined()) {
-            var api = a.allocate(24, 8);
-            api.set(JAVA_LONG, 0, UFFD_API);
-            Libc.ioctl(fd.get(), UFFDIO_API, api, "UFFDIO_API");
+            var api = a.allocate(UffdStructs.API);
+            UffdStructs.API_API.set(api, UFFD_API);
+            Libc.ioctl(fd.get(), UffdStructs.UFFDIO_API, api, "UFFDIO_API");
         } catch (RuntimeException e) {
             u.close();
             throw e;
@@ -78,20 +69,18 @@ public final class Userfaultfd implements AutoCloseable {
     /** Registers [start, start+length) for missing-page faults. */
     public void register(MemorySegment region) {
         try (var a = Arena.ofConfined()) {
-            var reg = a.allocate(32, 8);
-            reg.set(JAVA_LONG, 0, region.address());
-            reg.set(JAVA_LONG, 8, region.byteSize());
-            reg.set(JAVA_LONG, 16, REGISTER_MODE_MISSING);
-            Libc.ioctl(fd.get(), UFFDIO_REGISTER, reg, "UFFDIO_REGISTER " + region.byteSize() + " bytes");
+            var reg = a.allocate(UffdStructs.REGISTER);
+            UffdStructs.REGISTER_START.set(reg, region.address());
+            UffdStructs.REGISTER_LEN.set(reg, region.byteSize());
+            UffdStructs.REGISTER_MODE.set(reg, REGISTER_MODE_MISSING);
+            Libc.ioctl(fd.get(), UffdStructs.UFFDIO_REGISTER, reg, "UFFDIO_REGISTER " + region.byteSize() + " bytes");
         }
     }
 
     public void unregister(MemorySegment region) {
         try (var a = Arena.ofConfined()) {
-            var range = a.allocate(16, 8);
-            range.set(JAVA_LONG, 0, region.address());
-            range.set(JAVA_LONG, 8, region.byteSize());
-            Libc.ioctl(fd.get(), UFFDIO_UNREGISTER, range, "UFFDIO_UNREGISTER");
+            Libc.ioctl(fd.get(), UffdStructs.UFFDIO_UNREGISTER, range(a, region.address(), region.byteSize()),
+                    "UFFDIO_UNREGISTER");
         }
     }
 
@@ -102,10 +91,10 @@ public final class Userfaultfd implements AutoCloseable {
             if (n == -Errno.EAGAIN) return Optional.empty();
             if (n == -Errno.EINTR) continue;
             if (n != MSG_SIZE) throw new IllegalStateException("short userfaultfd message: " + n + " bytes");
-            int event = Byte.toUnsignedInt(msg.get(JAVA_BYTE, 0));
+            int event = Byte.toUnsignedInt((byte) UffdStructs.MSG_EVENT.get(msg));
             if (event != UFFD_EVENT_PAGEFAULT) continue; // fork/remap/remove events: not registered for
-            long flags = msg.get(JAVA_LONG, 8);
-            long address = msg.get(JAVA_LONG, 16);
+            long flags = (long) UffdStructs.MSG_PAGEFAULT_FLAGS.get(msg);
+            long address = (long) UffdStructs.MSG_PAGEFAULT_ADDRESS.get(msg);
             return Optional.of(new PageFault(address, (flags & PAGEFAULT_FLAG_WRITE) != 0));
         }
     }
@@ -117,12 +106,11 @@ public final class Userfaultfd implements AutoCloseable {
      */
     public boolean copy(long dst, MemorySegment src, long len) {
         try (var a = Arena.ofConfined()) {
-            var c = a.allocate(40, 8);
-            c.set(JAVA_LONG, 0, dst);
-            c.set(JAVA_LONG, 8, src.address());
-            c.set(JAVA_LONG, 16, len);
-            c.set(JAVA_LONG, 24, 0L);
-            int r = Libc.ioctlOrErrno(fd.get(), UFFDIO_COPY, c, "UFFDIO_COPY at 0x" + Long.toHexString(dst),
+            var c = a.allocate(UffdStructs.COPY);
+            UffdStructs.COPY_DST.set(c, dst);
+            UffdStructs.COPY_SRC.set(c, src.address());
+            UffdStructs.COPY_LEN.set(c, len);
+            int r = Libc.ioctlOrErrno(fd.get(), UffdStructs.UFFDIO_COPY, c, "UFFDIO_COPY at 0x" + Long.toHexString(dst),
                     Errno.EEXIST);
             if (r == -Errno.EEXIST) {
                 wake(dst, len);
@@ -135,11 +123,10 @@ public final class Userfaultfd implements AutoCloseable {
     /** Maps zero pages at [dst, dst+len); false if already populated. */
     public boolean zeroPage(long dst, long len) {
         try (var a = Arena.ofConfined()) {
-            var z = a.allocate(32, 8);
-            z.set(JAVA_LONG, 0, dst);
-            z.set(JAVA_LONG, 8, len);
-            z.set(JAVA_LONG, 16, 0L);
-            int r = Libc.ioctlOrErrno(fd.get(), UFFDIO_ZEROPAGE, z, "UFFDIO_ZEROPAGE at 0x" + Long.toHexString(dst),
+            var z = a.allocate(UffdStructs.ZEROPAGE);
+            UffdStructs.ZEROPAGE_START.set(z, dst);
+            UffdStructs.ZEROPAGE_LEN.set(z, len);
+            int r = Libc.ioctlOrErrno(fd.get(), UffdStructs.UFFDIO_ZEROPAGE, z, "UFFDIO_ZEROPAGE at 0x" + Long.toHexString(dst),
                     Errno.EEXIST);
             if (r == -Errno.EEXIST) {
                 wake(dst, len);
@@ -151,11 +138,15 @@ public final class Userfaultfd implements AutoCloseable {
 
     public void wake(long start, long len) {
         try (var a = Arena.ofConfined()) {
-            var range = a.allocate(16, 8);
-            range.set(JAVA_LONG, 0, start);
-            range.set(JAVA_LONG, 8, len);
-            Libc.ioctl(fd.get(), UFFDIO_WAKE, range, "UFFDIO_WAKE");
+            Libc.ioctl(fd.get(), UffdStructs.UFFDIO_WAKE, range(a, start, len), "UFFDIO_WAKE");
         }
+    }
+
+    private static MemorySegment range(Arena a, long start, long len) {
+        var range = a.allocate(UffdStructs.RANGE);
+        UffdStructs.RANGE_START.set(range, start);
+        UffdStructs.RANGE_LEN.set(range, len);
+        return range;
     }
 
     @Override

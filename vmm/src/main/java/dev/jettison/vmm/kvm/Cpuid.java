@@ -4,14 +4,21 @@ import dev.jettison.sys.Errno;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.SysException;
-import dev.jettison.sys.kvm.KvmStructs;
+import dev.jettison.sys.kvm.KvmCpuStructs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID2_NENT;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_EAX;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_EBX;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_ECX;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_EDX;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_FLAGS;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_FUNCTION;
+import static dev.jettison.sys.kvm.KvmCpuStructs.CPUID_INDEX;
 
 /** A set of CPUID leaves as KVM takes them (kvm_cpuid2), with the edits a VMM makes per vCPU. */
 public record Cpuid(List<Entry> entries) {
@@ -64,21 +71,20 @@ public record Cpuid(List<Entry> entries) {
 
     static Cpuid query(Fd fd, long request, String name) {
         try (var arena = Arena.ofConfined()) {
-            var buf = arena.allocate(8 + KvmStructs.CPUID_ENTRY_SIZE * MAX_ENTRIES, 8);
-            buf.set(JAVA_INT, 0, MAX_ENTRIES);
+            var buf = arena.allocate(KvmCpuStructs.cpuid2Size(MAX_ENTRIES), 8);
+            CPUID2_NENT.set(buf, MAX_ENTRIES);
             try {
                 Libc.ioctl(fd.get(), request, buf, name);
             } catch (SysException e) {
                 if (e.errno() == Errno.ENOMEM) throw new IllegalStateException(name + " returned more than " + MAX_ENTRIES + " entries", e);
                 throw e;
             }
-            int n = buf.get(JAVA_INT, 0);
+            int n = (int) CPUID2_NENT.get(buf);
             var list = new ArrayList<Entry>(n);
-            for (int i = 0; i < n; i++) {
-                long o = 8 + KvmStructs.CPUID_ENTRY_SIZE * i;
-                list.add(new Entry(buf.get(JAVA_INT, o), buf.get(JAVA_INT, o + 4), buf.get(JAVA_INT, o + 8),
-                        buf.get(JAVA_INT, o + 12), buf.get(JAVA_INT, o + 16), buf.get(JAVA_INT, o + 20),
-                        buf.get(JAVA_INT, o + 24)));
+            for (long i = 0; i < n; i++) {
+                list.add(new Entry((int) CPUID_FUNCTION.get(buf, i), (int) CPUID_INDEX.get(buf, i),
+                        (int) CPUID_FLAGS.get(buf, i), (int) CPUID_EAX.get(buf, i), (int) CPUID_EBX.get(buf, i),
+                        (int) CPUID_ECX.get(buf, i), (int) CPUID_EDX.get(buf, i)));
             }
             return new Cpuid(List.copyOf(list));
         }
@@ -86,18 +92,18 @@ public record Cpuid(List<Entry> entries) {
 
     /** The kvm_cpuid2 struct for KVM_SET_CPUID2. */
     MemorySegment toNative(Arena arena) {
-        var buf = arena.allocate(8 + KvmStructs.CPUID_ENTRY_SIZE * entries.size(), 8);
-        buf.set(JAVA_INT, 0, entries.size());
+        var buf = arena.allocate(KvmCpuStructs.cpuid2Size(entries.size()), 8);
+        CPUID2_NENT.set(buf, entries.size());
         for (int i = 0; i < entries.size(); i++) {
             var e = entries.get(i);
-            long o = 8 + KvmStructs.CPUID_ENTRY_SIZE * i;
-            buf.set(JAVA_INT, o, e.function());
-            buf.set(JAVA_INT, o + 4, e.index());
-            buf.set(JAVA_INT, o + 8, e.flags());
-            buf.set(JAVA_INT, o + 12, e.eax());
-            buf.set(JAVA_INT, o + 16, e.ebx());
-            buf.set(JAVA_INT, o + 20, e.ecx());
-            buf.set(JAVA_INT, o + 24, e.edx());
+            long at = i;
+            CPUID_FUNCTION.set(buf, at, e.function());
+            CPUID_INDEX.set(buf, at, e.index());
+            CPUID_FLAGS.set(buf, at, e.flags());
+            CPUID_EAX.set(buf, at, e.eax());
+            CPUID_EBX.set(buf, at, e.ebx());
+            CPUID_ECX.set(buf, at, e.ecx());
+            CPUID_EDX.set(buf, at, e.edx());
         }
         return buf;
     }

@@ -4,6 +4,7 @@ import dev.jettison.sys.Errno;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.SysException;
+import dev.jettison.sys.kvm.KvmCpuStructs;
 import dev.jettison.sys.kvm.KvmIoctl;
 
 import java.lang.foreign.Arena;
@@ -11,14 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
  * The open /dev/kvm: checks once that this host can run our VMs (API version and the
  * capabilities we rely on) and creates VMs.
  */
 public final class Kvm implements AutoCloseable {
     public static final Path DEVICE = Path.of("/dev/kvm");
+    /**
+     * The one sign that this process runs inside the emulated KVM host: tools/kvm-emu/run.sh
+     * exports it to the command it runs there. Timings taken there are not native.
+     */
+    public static final String EMULATED_HOST_ENV = "JETTISON_KVM_EMU";
     private static final int[] REQUIRED_CAPS = {
         KvmIoctl.CAP_IRQCHIP, KvmIoctl.CAP_USER_MEMORY, KvmIoctl.CAP_PIT2, KvmIoctl.CAP_EXT_CPUID,
         KvmIoctl.CAP_MP_STATE,
@@ -81,6 +85,9 @@ public final class Kvm implements AutoCloseable {
         }
     }
 
+    /** Whether this process runs inside the emulated KVM host (tools/kvm-emu), where KVM is real but slow. */
+    public static boolean inEmulatedHost() { return System.getenv(EMULATED_HOST_ENV) != null; }
+
     public int checkExtension(int capability) {
         return Libc.ioctl(fd.get(), KvmIoctl.CHECK_EXTENSION, capability, "KVM_CHECK_EXTENSION " + capability);
     }
@@ -101,12 +108,12 @@ public final class Kvm implements AutoCloseable {
     public int[] msrIndexList() {
         try (var arena = Arena.ofConfined()) {
             int capacity = 1024;
-            var list = arena.allocate(4 + 4L * capacity, 8);
-            list.set(JAVA_INT, 0, capacity);
+            var list = arena.allocate(KvmCpuStructs.msrListSize(capacity), 8);
+            KvmCpuStructs.MSR_LIST_NMSRS.set(list, capacity);
             Libc.ioctl(fd.get(), KvmIoctl.GET_MSR_INDEX_LIST, list, "KVM_GET_MSR_INDEX_LIST");
-            int n = list.get(JAVA_INT, 0);
+            int n = (int) KvmCpuStructs.MSR_LIST_NMSRS.get(list);
             int[] out = new int[n];
-            for (int i = 0; i < n; i++) out[i] = list.get(JAVA_INT, 4 + 4L * i);
+            for (int i = 0; i < n; i++) out[i] = (int) KvmCpuStructs.MSR_LIST_INDEX.get(list, (long) i);
             return out;
         }
     }

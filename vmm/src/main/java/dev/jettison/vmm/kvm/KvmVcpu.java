@@ -4,6 +4,7 @@ import dev.jettison.sys.Errno;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.MappedRegion;
+import dev.jettison.sys.kvm.KvmCpuStructs;
 import dev.jettison.sys.kvm.KvmIoctl;
 import dev.jettison.sys.kvm.KvmRun;
 import dev.jettison.sys.kvm.KvmStructs;
@@ -12,14 +13,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /** One vCPU file descriptor and its shared kvm_run page. */
 public final class KvmVcpu implements AutoCloseable {
-    private static final long FPU_SIZE = 416;
-    private static final long SET_FPU = 0x41A0AE8DL;
+    /** x87 and SSE control words after reset: all exceptions masked, round to nearest. */
+    private static final short FCW_RESET = 0x37f;
+    private static final int MXCSR_RESET = 0x1f80;
 
     private final int id;
     private final Fd fd;
@@ -45,10 +45,11 @@ public final class KvmVcpu implements AutoCloseable {
     /** Sets the signal mask in force while this vCPU is inside KVM_RUN (kernel sigset, 8 bytes). */
     public void setSignalMask(long mask) {
         try (var arena = Arena.ofConfined()) {
-            var m = arena.allocate(12, 4);
-            m.set(JAVA_INT, 0, 8);
-            m.set(JAVA_INT, 4, (int) mask);
-            m.set(JAVA_INT, 8, (int) (mask >>> 32));
+            var m = arena.allocate(KvmCpuStructs.SIGNAL_MASK.byteSize() + KvmCpuStructs.KERNEL_SIGSET_SIZE,
+                    KvmCpuStructs.SIGNAL_MASK.byteAlignment());
+            KvmCpuStructs.SIGNAL_MASK_LEN.set(m, (int) KvmCpuStructs.KERNEL_SIGSET_SIZE);
+            KvmCpuStructs.SIGNAL_MASK_WORD.set(m, 0L, (int) mask);
+            KvmCpuStructs.SIGNAL_MASK_WORD.set(m, 1L, (int) (mask >>> 32));
             Libc.ioctl(fd.get(), KvmIoctl.SET_SIGNAL_MASK, m, "KVM_SET_SIGNAL_MASK");
         }
     }
@@ -83,50 +84,52 @@ public final class KvmVcpu implements AutoCloseable {
     public void setSregs(byte[] sregs) { set(KvmIoctl.SET_SREGS, sregs, "KVM_SET_SREGS"); }
 
     public long reg(byte[] regs, KvmStructs.Reg r) {
-        return MemorySegment.ofArray(regs).get(JAVA_LONG.withByteAlignment(1), r.offset());
+        return MemorySegment.ofArray(regs).get(JAVA_LONG_UNALIGNED, r.offset());
     }
 
     /** The x87/SSE control words a freshly reset CPU has (fcw 0x37f, mxcsr 0x1f80), as Linux expects at entry. */
     public void initFpu() {
         try (var arena = Arena.ofConfined()) {
-            var fpu = arena.allocate(FPU_SIZE, 8);
-            fpu.set(JAVA_SHORT, 128, (short) 0x37f);
-            fpu.set(JAVA_INT, 408, 0x1f80);
-            Libc.ioctl(fd.get(), SET_FPU, fpu, "KVM_SET_FPU on vCPU " + id);
+            var fpu = arena.allocate(KvmCpuStructs.FPU);
+            KvmCpuStructs.FPU_FCW.set(fpu, FCW_RESET);
+            KvmCpuStructs.FPU_MXCSR.set(fpu, MXCSR_RESET);
+            Libc.ioctl(fd.get(), KvmIoctl.SET_FPU, fpu, "KVM_SET_FPU on vCPU " + id);
         }
     }
 
     /** Reads the MSRs with the given indices; returns their values in the same order. */
     public long[] msrs(int[] indices) {
         try (var arena = Arena.ofConfined()) {
-            var buf = arena.allocate(8 + KvmStructs.MSR_ENTRY_SIZE * indices.length, 8);
-            buf.set(JAVA_INT, 0, indices.length);
-            for (int i = 0; i < indices.length; i++) buf.set(JAVA_INT, 8 + KvmStructs.MSR_ENTRY_SIZE * i, indices[i]);
+            var buf = msrBuffer(arena, indices);
             int n = Libc.ioctl(fd.get(), KvmIoctl.GET_MSRS, buf, "KVM_GET_MSRS on vCPU " + id);
             if (n != indices.length) {
                 throw new IllegalStateException("KVM_GET_MSRS read " + n + " of " + indices.length
                         + " MSRs; first unreadable: 0x" + Integer.toHexString(indices[n]));
             }
             long[] out = new long[indices.length];
-            for (int i = 0; i < indices.length; i++) out[i] = buf.get(JAVA_LONG, 8 + KvmStructs.MSR_ENTRY_SIZE * i + 8);
+            for (int i = 0; i < indices.length; i++) out[i] = (long) KvmCpuStructs.MSRS_DATA.get(buf, (long) i);
             return out;
         }
     }
 
     public void setMsrs(int[] indices, long[] values) {
         try (var arena = Arena.ofConfined()) {
-            var buf = arena.allocate(8 + KvmStructs.MSR_ENTRY_SIZE * indices.length, 8);
-            buf.set(JAVA_INT, 0, indices.length);
-            for (int i = 0; i < indices.length; i++) {
-                buf.set(JAVA_INT, 8 + KvmStructs.MSR_ENTRY_SIZE * i, indices[i]);
-                buf.set(JAVA_LONG, 8 + KvmStructs.MSR_ENTRY_SIZE * i + 8, values[i]);
-            }
+            var buf = msrBuffer(arena, indices);
+            for (int i = 0; i < indices.length; i++) KvmCpuStructs.MSRS_DATA.set(buf, (long) i, values[i]);
             int n = Libc.ioctl(fd.get(), KvmIoctl.SET_MSRS, buf, "KVM_SET_MSRS on vCPU " + id);
             if (n != indices.length) {
                 throw new IllegalStateException("KVM_SET_MSRS wrote " + n + " of " + indices.length
                         + " MSRs; first refused: 0x" + Integer.toHexString(indices[n]));
             }
         }
+    }
+
+    /** A kvm_msrs naming {@code indices}, data zero. */
+    private static MemorySegment msrBuffer(Arena arena, int[] indices) {
+        var buf = arena.allocate(KvmCpuStructs.msrsSize(indices.length), KvmCpuStructs.MSR_ENTRY.byteAlignment());
+        KvmCpuStructs.MSRS_NMSRS.set(buf, indices.length);
+        for (int i = 0; i < indices.length; i++) KvmCpuStructs.MSRS_INDEX.set(buf, (long) i, indices[i]);
+        return buf;
     }
 
     @Override

@@ -1,17 +1,16 @@
 package dev.jettison.vmm.kvm;
 
+import dev.jettison.sys.Errno;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.MappedRegion;
 import dev.jettison.sys.kvm.KvmIoctl;
-import dev.jettison.sys.kvm.KvmStructs;
+import dev.jettison.sys.kvm.KvmVmStructs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** One KVM VM file descriptor: memory slots, the in-kernel interrupt controllers and PIT, vCPU creation. */
 public final class KvmVm implements AutoCloseable {
@@ -34,31 +33,30 @@ public final class KvmVm implements AutoCloseable {
      * refusal is ignored), then the PIC+IOAPIC and the PIT, all before any vCPU exists.
      */
     public void createPlatform() {
-        Libc.ioctlOrErrno(fd.get(), KvmIoctl.SET_IDENTITY_MAP_ADDR, identityMapArg(), "KVM_SET_IDENTITY_MAP_ADDR",
-                dev.jettison.sys.Errno.EINVAL, dev.jettison.sys.Errno.ENOTSUP, 25 /* ENOTTY */);
+        try (var arena = Arena.ofConfined()) {
+            var identityMap = arena.allocateFrom(KvmVmStructs.IDENTITY_MAP_ADDR, IDENTITY_MAP_ADDRESS);
+            Libc.ioctlOrErrno(fd.get(), KvmIoctl.SET_IDENTITY_MAP_ADDR, identityMap, "KVM_SET_IDENTITY_MAP_ADDR",
+                    Errno.EINVAL, Errno.ENOTSUP, Errno.ENOTTY);
+        }
         Libc.ioctlOrErrno(fd.get(), KvmIoctl.SET_TSS_ADDR, TSS_ADDRESS, "KVM_SET_TSS_ADDR",
-                dev.jettison.sys.Errno.EINVAL, dev.jettison.sys.Errno.ENOTSUP, 25);
+                Errno.EINVAL, Errno.ENOTSUP, Errno.ENOTTY);
         Libc.ioctl(fd.get(), KvmIoctl.CREATE_IRQCHIP, 0L, "KVM_CREATE_IRQCHIP");
         try (var arena = Arena.ofConfined()) {
-            var pit = arena.allocate(KvmStructs.PIT_CONFIG_SIZE, 8);
+            var pit = arena.allocate(KvmVmStructs.PIT_CONFIG);
             // A dummy speaker port so the guest can gate PIT channel 2 through port 0x61 to calibrate its clocks.
-            pit.set(JAVA_INT, 0, KvmIoctl.PIT_SPEAKER_DUMMY);
+            KvmVmStructs.PIT_CONFIG_FLAGS.set(pit, KvmIoctl.PIT_SPEAKER_DUMMY);
             Libc.ioctl(fd.get(), KvmIoctl.CREATE_PIT2, pit, "KVM_CREATE_PIT2");
         }
     }
 
-    private static MemorySegment identityMapArg() {
-        return Arena.ofAuto().allocateFrom(JAVA_LONG, IDENTITY_MAP_ADDRESS);
-    }
-
     public void setMemoryRegion(int slot, long guestAddress, MemorySegment host, boolean logDirty) {
         try (var arena = Arena.ofConfined()) {
-            var r = arena.allocate(KvmStructs.MEMORY_REGION_SIZE, 8);
-            r.set(JAVA_INT, 0, slot);
-            r.set(JAVA_INT, 4, logDirty ? KvmIoctl.MEM_LOG_DIRTY_PAGES : 0);
-            r.set(JAVA_LONG, 8, guestAddress);
-            r.set(JAVA_LONG, 16, host.byteSize());
-            r.set(JAVA_LONG, 24, host.address());
+            var r = arena.allocate(KvmVmStructs.USERSPACE_MEMORY_REGION);
+            KvmVmStructs.MEMORY_REGION_SLOT.set(r, slot);
+            KvmVmStructs.MEMORY_REGION_FLAGS.set(r, logDirty ? KvmIoctl.MEM_LOG_DIRTY_PAGES : 0);
+            KvmVmStructs.MEMORY_REGION_GUEST_PHYS_ADDR.set(r, guestAddress);
+            KvmVmStructs.MEMORY_REGION_SIZE.set(r, host.byteSize());
+            KvmVmStructs.MEMORY_REGION_USERSPACE_ADDR.set(r, host.address());
             Libc.ioctl(fd.get(), KvmIoctl.SET_USER_MEMORY_REGION, r,
                     "KVM_SET_USER_MEMORY_REGION slot " + slot + " at 0x" + Long.toHexString(guestAddress)
                             + ", " + host.byteSize() + " bytes");
@@ -68,9 +66,9 @@ public final class KvmVm implements AutoCloseable {
     /** Drives GSI {@code gsi} of the in-kernel PIC/IOAPIC high or low. */
     public void irqLine(int gsi, boolean high) {
         try (var arena = Arena.ofConfined()) {
-            var l = arena.allocate(8, 4);
-            l.set(JAVA_INT, 0, gsi);
-            l.set(JAVA_INT, 4, high ? 1 : 0);
+            var l = arena.allocate(KvmVmStructs.IRQ_LEVEL);
+            KvmVmStructs.IRQ_LEVEL_IRQ.set(l, gsi);
+            KvmVmStructs.IRQ_LEVEL_LEVEL.set(l, high ? 1 : 0);
             Libc.ioctl(fd.get(), KvmIoctl.IRQ_LINE, l, "KVM_IRQ_LINE gsi " + gsi);
         }
     }
@@ -81,9 +79,9 @@ public final class KvmVm implements AutoCloseable {
      */
     public void dirtyLog(int slot, MemorySegment bitmap) {
         try (var arena = Arena.ofConfined()) {
-            var d = arena.allocate(KvmStructs.DIRTY_LOG_SIZE, 8);
-            d.set(JAVA_INT, 0, slot);
-            d.set(JAVA_LONG, 8, bitmap.address());
+            var d = arena.allocate(KvmVmStructs.DIRTY_LOG);
+            KvmVmStructs.DIRTY_LOG_SLOT.set(d, slot);
+            KvmVmStructs.DIRTY_LOG_BITMAP.set(d, bitmap.address());
             Libc.ioctl(fd.get(), KvmIoctl.GET_DIRTY_LOG, d, "KVM_GET_DIRTY_LOG slot " + slot);
         }
     }
@@ -92,7 +90,7 @@ public final class KvmVm implements AutoCloseable {
     public byte[] getState(long request, long size, int chipId, String name) {
         try (var arena = Arena.ofConfined()) {
             var buf = arena.allocate(size, 8);
-            if (chipId >= 0) buf.set(JAVA_INT, 0, chipId);
+            if (chipId >= 0) KvmVmStructs.IRQCHIP_CHIP_ID.set(buf, chipId);
             Libc.ioctl(fd.get(), request, buf, name);
             return buf.toArray(JAVA_BYTE);
         }

@@ -2,6 +2,7 @@ package dev.jettison.vmm.guest;
 
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
+import dev.jettison.vmm.kvm.Kvm;
 import dev.jettison.vmm.memory.MemoryLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +35,7 @@ class StockLinuxBootTest {
      */
     @Test
     void debianKernelBootsToOurInitWithItsCpusAndDisk(@TempDir Path dir) throws Exception {
-        int attempts = System.getenv("JETTISON_KVM_EMU") != null ? 2 : 1;
+        int attempts = Kvm.inEmulatedHost() ? 2 : 1;
         for (int attempt = 1; ; attempt++) {
             try {
                 boot(dir.resolve("attempt-" + attempt));

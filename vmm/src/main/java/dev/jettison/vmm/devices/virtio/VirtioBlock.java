@@ -78,7 +78,7 @@ public final class VirtioBlock implements VirtioDevice {
         Virtqueue q = context.queue(queue);
         boolean any = false;
         for (Chain chain; (chain = q.pop()) != null; ) {
-            long written = serve(chain);
+            long written = serve(q, chain);
             if (written < 0) break; // malformed: the queue is broken now
             q.pushUsed(chain.head(), written);
             any = true;
@@ -87,10 +87,9 @@ public final class VirtioBlock implements VirtioDevice {
     }
 
     /** Serves one request; returns the bytes written to the guest, or -1 if the chain was malformed. */
-    private long serve(Chain chain) {
+    private long serve(Virtqueue q, Chain chain) {
         if (chain.readableBytes() < HEADER_BYTES || chain.writableBytes() < 1) {
-            brokenChain(chain, "request at head " + chain.head() + " has " + chain.readableBytes() + " readable and " + chain.writableBytes()
-                    + " writable bytes; needs a 16-byte header and a status byte");
+            brokenChain(q, chain, "needs a " + HEADER_BYTES + "-byte header and a status byte");
             return -1;
         }
         byte[] h = new byte[HEADER_BYTES];
@@ -182,9 +181,11 @@ public final class VirtioBlock implements VirtioDevice {
         return status;
     }
 
-    private void brokenChain(Chain chain, String why) {
+    /** Stops the queue {@code chain} came from, saying which request was malformed and how. */
+    private static void brokenChain(Virtqueue q, Chain chain, String need) {
         // Reusing the queue's own breaking keeps one place that stops a queue and flags the device.
-        context.queue(0).markBroken(why);
+        q.markBroken("request at head " + chain.head() + " has " + chain.readableBytes() + " readable and "
+                + chain.writableBytes() + " writable bytes; " + need);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.jettison.vmm.devices.TestMachine;
 import dev.jettison.vmm.devices.serial.ConsoleSink;
 import dev.jettison.vmm.devices.virtio.testing.LegacyVirtioDriver;
 import dev.jettison.vmm.devices.virtio.testing.LegacyVirtioDriver.Ring;
+import dev.jettison.vmm.devices.virtio.testing.MemoryBlockBackend;
 import dev.jettison.vmm.memory.GuestMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -246,6 +248,43 @@ class VirtioBlockTest {
         io.write(DeviceSet.VIRTIO_IO_BASE + VirtioPciDevice.QUEUE_PFN, 4, 0x4000_0000 >>> 12);
         driver.notify(0);
         assertTrue(devices.virtio().getFirst().queue(0).isBroken());
+    }
+
+    @Test
+    void aMalformedRequestBreaksItsOwnQueueNamingTheRequest() {
+        var reasons = new ArrayList<String>();
+        var queue = new Virtqueue(memory, 256, "blk queue 0", (q, why) -> reasons.add(q.name() + ": " + why));
+        queue.setPfn((int) (RING >>> 12));
+        var block = new VirtioBlock(new MemoryBlockBackend(SECTORS, false), "jettison-disk-0");
+        block.attach(new OneQueueContext(queue, memory));
+        var guest = new Ring(memory, RING, 256);
+        header(VirtioBlock.T_FLUSH, 0);
+        guest.submit(in(HEADER, 16), out(STATUS, 1)); // a well-formed flush first, so the bad one is not at head 0
+        guest.submit(in(HEADER, 8), out(STATUS, 1));
+
+        block.onNotify(0);
+
+        assertTrue(queue.isBroken());
+        assertEquals(List.of("blk queue 0: request at head 2 has 8 readable and 1 writable bytes; "
+                + "needs a 16-byte header and a status byte"), reasons);
+    }
+
+    /** The transport's side as the device sees it, for exactly one queue. */
+    private record OneQueueContext(Virtqueue only, GuestMemory memory) implements VirtioContext {
+        @Override
+        public Virtqueue queue(int index) {
+            if (index != 0) throw new IndexOutOfBoundsException("one queue, asked for " + index);
+            return only;
+        }
+
+        @Override
+        public int guestFeatures() { return 0; }
+
+        @Override
+        public boolean driverOk() { return true; }
+
+        @Override
+        public void signalUsed(int queue) { }
     }
 
     @Test

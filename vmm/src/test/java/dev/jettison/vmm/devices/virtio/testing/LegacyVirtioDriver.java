@@ -66,7 +66,7 @@ public final class LegacyVirtioDriver {
         private int nextDesc;
         private int availIdx;
 
-        Ring(GuestMemory memory, long address, int size) {
+        public Ring(GuestMemory memory, long address, int size) {
             this.memory = memory;
             this.size = size;
             this.desc = address;
