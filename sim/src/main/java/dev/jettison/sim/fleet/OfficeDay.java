@@ -40,7 +40,7 @@ final class OfficeDay {
     private final int[] period;       // index of the idle period the cursor is on
     private final boolean[] timedOut; // the cursor's idle period has passed the timeout
     private final Transfer[] transfer;
-    private final int[] moves;        // consolidations so far, to seed each round trip's sizes
+    private final SplittableRandom[] sizes; // per desktop-day, drawn in the desktop's own event order
     private int onServer;
 
     OfficeDay(FleetConfig cfg, Scheme scheme, ActivitySource source, int first, int n, int day) {
@@ -66,7 +66,7 @@ final class OfficeDay {
         this.period = new int[n];
         this.timedOut = new boolean[n];
         this.transfer = new Transfer[n];
-        this.moves = new int[n];
+        this.sizes = new SplittableRandom[n];
         java.util.Arrays.fill(state, DesktopState.HOME);
     }
 
@@ -150,8 +150,7 @@ final class OfficeDay {
             out.refused++; // the site's servers are full: this idle period stays at home
             return;
         }
-        moves[d]++;
-        double mib = scheme instanceof Scheme.Full f ? f.vmMiB() : sizes(d).consolidationMiB();
+        double mib = scheme instanceof Scheme.Full f ? f.vmMiB() : MigrationSizes.consolidationMiB(sizes(d));
         enter(d, DesktopState.CONSOLIDATING, t);
         transfer[d] = link.start(t, d, mib * WorkingSet.MIB, false);
         out.consolidations++;
@@ -159,7 +158,7 @@ final class OfficeDay {
 
     private void reintegrate(int d, double t) {
         if (!stayEndsWhenBack) endStay(d, t);
-        double mib = scheme instanceof Scheme.Full f ? f.vmMiB() : sizes(d).reintegrationMiB();
+        double mib = scheme instanceof Scheme.Full f ? f.vmMiB() : MigrationSizes.reintegrationMiB(sizes(d));
         enter(d, DesktopState.REINTEGRATING, t);
         transfer[d] = link.start(t, d, mib * WorkingSet.MIB, true);
     }
@@ -213,9 +212,10 @@ final class OfficeDay {
         return p.idleWatts() * dt - p.transitionJoules() - p.sleepWatts() * asleep;
     }
 
-    private MigrationSizes sizes(int d) {
-        // Keyed by desktop, day and round trip: independent of event order and of how desktops split into sites.
-        var rng = new SplittableRandom(Seeds.mix(cfg.seed(), first + d, day, moves[d]));
-        return MigrationSizes.draw(rng);
+    private SplittableRandom sizes(int d) {
+        // Keyed by desktop and day, not by site: independent of how desktops split into sites. A desktop's
+        // own events come in a fixed order, so its draws do too.
+        if (sizes[d] == null) sizes[d] = new SplittableRandom(Seeds.mix(cfg.seed(), first + d, day));
+        return sizes[d];
     }
 }
