@@ -78,4 +78,37 @@ class FleetSimulatorTest {
         assertEquals(1000, h.max());
         assertEquals(500.5, h.mean(), 1e-9);
     }
+
+    @Test
+    void aYearOfAThousandDesktopsIsDeterministicPerSeed() {
+        var m = FleetModel.ours();
+        var cfg = new FleetConfig(1000, new DayPlan.Calendar(DayPlan.Calendar.YEAR), 300, FleetConfig.GIGABIT, 250, FleetConfig.UNLIMITED_SERVERS,
+                PowerProfile.TABLE_1, 0.1058, 5, m);
+        var a = new FleetSimulator(ActivitySource.generated(5)).run(cfg, m.partial(HALF));
+        var b = new FleetSimulator(ActivitySource.generated(5)).run(cfg, m.partial(HALF));
+        assertEquals(a, b);
+        assertEquals(365_000, a.desktopDays());
+        assertEquals(1000 * 365 * 86_400.0, a.accountedSeconds(), 1e-2);
+        var c = new FleetSimulator(ActivitySource.generated(6)).run(cfg.withModel(m), m.partial(HALF));
+        assertNotEquals(a.kWhSavedPerDay(), c.kWhSavedPerDay());
+    }
+
+    @Test
+    void calendarMixesWeekendsBetweenWeekdayAndWeekendOnlyRuns() {
+        var m = FleetModel.paper();
+        var sim = new FleetSimulator(ActivitySource.generated(2));
+        double week = sim.run(new FleetConfig(50, new DayPlan.Calendar(14), 300, FleetConfig.GIGABIT, 50, 0, PowerProfile.TABLE_1, 0.1058, 2, m), m.full()).kWhSavedPerDay();
+        double wd = sim.run(cfg(50, 14, 50, 2, m), m.full()).kWhSavedPerDay();
+        double we = sim.run(new FleetConfig(50, new DayPlan.Only(DayKind.WEEKEND, 14), 300, FleetConfig.GIGABIT, 50, 0, PowerProfile.TABLE_1, 0.1058, 2, m), m.full()).kWhSavedPerDay();
+        assertTrue(week > Math.min(wd, we) && week < Math.max(wd, we), wd + " < " + week + " < " + we);
+    }
+
+    @Test
+    void fullSiteServersRefuseConsolidations() {
+        var m = FleetModel.paper();
+        var cfg = new FleetConfig(40, new DayPlan.Only(DayKind.WEEKDAY, 1), 300, FleetConfig.GIGABIT, 40, 1, PowerProfile.TABLE_1, 0.1058, 4, m);
+        var r = new FleetSimulator(ActivitySource.generated(4)).run(cfg, m.full());
+        assertTrue(r.refusedConsolidations() > 0);
+        assertTrue(r.peakVmsOnServer() <= 4, "a 16 GiB server holds four 4 GiB VMs (§6): " + r.peakVmsOnServer());
+    }
 }
