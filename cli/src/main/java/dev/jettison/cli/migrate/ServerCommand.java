@@ -47,6 +47,8 @@ public final class ServerCommand implements Callable<Integer> {
             // The first line is for scripts (and jettison demo) that started us with port 0.
             System.out.println("jettison server listening on " + Endpoints.format(server.address()));
             System.out.flush();
+            // SIGTERM (systemctl stop, Ctrl-C): every VM is asked home before the process goes.
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
             new CountDownLatch(1).await();
         }
         return 0;
