@@ -225,10 +225,14 @@ public final class ConsolidationServer implements AutoCloseable {
         if (h != null) forget(h, why);
     }
 
-    /** Called by memtap or cownetdisk when the desktop refuses this epoch: the VM is an orphan. */
+    /**
+     * Called by memtap or cownetdisk when the desktop refuses this epoch: the guest runs on the
+     * desktop again, so the copy here is an orphan. Not while the VM is going home: there the
+     * desktop ends the epoch as it applies the reintegration, and its Ack (or Release) says so.
+     */
     void orphaned(String vmId, SessionId session) {
         var h = hosted.get(vmId);
-        if (h != null && h.session.equals(session)) {
+        if (h != null && h.session.equals(session) && h.state() != HostedVm.State.GOING_HOME) {
             // Not on the refusing thread: closing the VM joins memtap's threads.
             Thread.ofVirtual().start(() -> forget(h, "its desktop ended the epoch"));
         }
