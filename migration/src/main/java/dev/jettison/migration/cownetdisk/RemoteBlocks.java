@@ -77,7 +77,10 @@ final class RemoteBlocks implements AutoCloseable {
                 if (current == null) {
                     Transport t = connector.connect();
                     try {
+                        // A desktop that accepts and never answers must not hold the guest's I/O (or close()).
+                        t.readTimeout(Duration.ofNanos(timeoutNanos));
                         Handshake.client(t, hello);
+                        t.readTimeout(Duration.ZERO);
                     } catch (IOException | RuntimeException e) {
                         t.close();
                         throw e;

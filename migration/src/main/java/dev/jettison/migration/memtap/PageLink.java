@@ -126,7 +126,10 @@ final class PageLink implements AutoCloseable {
                 continue;
             }
             try (t) {
+                // A desktop that accepts and never answers must not hold this thread: the Hello has a deadline.
+                t.readTimeout(Duration.ofNanos(timeoutNanos));
                 Handshake.client(t, hello);
+                t.readTimeout(Duration.ZERO); // from here the watchdog judges silence, knowing what is outstanding
                 List<Message> resend = new ArrayList<>();
                 synchronized (this) {
                     if (closed) return;

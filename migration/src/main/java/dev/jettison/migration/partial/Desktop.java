@@ -403,6 +403,7 @@ public final class Desktop implements AutoCloseable {
     /** The whole reintegration arrived and checked out: apply it, resume, confirm. */
     private void finishHome(Transport t, SilenceWatchdog w, Reintegration incoming) {
         MigrationReport report;
+        w.close(); // applying a large reintegration takes a while, and the server rightly says nothing meanwhile
         synchronized (this) {
             if (control != t) return;
             try {

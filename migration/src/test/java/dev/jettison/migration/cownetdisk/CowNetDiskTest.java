@@ -315,4 +315,46 @@ class CowNetDiskTest {
         }
         assertEquals(2, ended.get());
     }
+
+    /**
+     * A desktop that accepts connections and never answers the Hello: the guest's read waits (the
+     * desktop may be waking), retrying within its timeout, and close() still returns at once.
+     */
+    @Test
+    void aDesktopThatAcceptsAndNeverAnswersHoldsNothingOnClose() throws Exception {
+        try (var mute = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            var held = new java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>();
+            Thread.ofVirtual().start(() -> {
+                while (true) {
+                    try {
+                        held.add(mute.accept());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            var opts = new CowNetDisk.Options(new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)),
+                    dev.jettison.migration.memtap.DesktopWaker.NONE, Duration.ofMillis(300),
+                    dev.jettison.migration.memtap.FaultTrace.NONE);
+            var d = CowNetDisk.open(tmp.resolve("mute"), source(Connector.tcp(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), mute.getLocalPort()), 1000)), SIZE, opts);
+            var result = new java.util.concurrent.CompletableFuture<byte[]>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    result.complete(read(d, 0, 8));
+                } catch (IOException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            Thread.sleep(1000);
+            assertFalse(result.isDone(), "the read waits for the desktop");
+            assertTrue(held.size() >= 2, "each silent Hello was given up after the timeout and tried again: " + held.size());
+            long t0 = System.nanoTime();
+            d.close();
+            assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "close() returned in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> result.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IOException, e.toString());
+            for (var sock : held) sock.close();
+        }
+    }
 }

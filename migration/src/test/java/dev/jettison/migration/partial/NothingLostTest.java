@@ -88,8 +88,8 @@ class NothingLostTest {
                 assertEquals(0, server.hostedCount());
                 // At home the guest rewrites every block of its pattern at least once (256 blocks).
                 int here = vm.console().lineCount();
-                long kHome = diskK(vm.console().awaitLine(here, l -> l.startsWith("JTS:PATTERN EPOCH"), Duration.ofSeconds(60)));
-                vm.console().awaitLine(here, l -> l.startsWith("JTS:PATTERN EPOCH") && diskK(l) > kHome + 300, Duration.ofSeconds(60));
+                long kHome = diskK(awaitAtHome(vm, desktop, here, l -> l.startsWith("JTS:PATTERN EPOCH"), cycle));
+                awaitAtHome(vm, desktop, here, l -> l.startsWith("JTS:PATTERN EPOCH") && diskK(l) > kHome + 300, cycle);
             }
             assertEquals("ok", verify(vm).replaceAll(".*result=(\\w+).*", "$1"));
             int from = vm.console().lineCount();
@@ -230,6 +230,76 @@ class NothingLostTest {
             }
         }
         assertEquals(0, DiskPatternCheck.check(disk).badBytes());
+    }
+
+    /**
+     * The network drops just as the user asks for the VM back. If it returns within the re-attach
+     * window, the desktop asks again and the whole reintegration arrives (nothing the guest did on
+     * the server is lost); if not, the guest resumes from its residue. Either way every byte
+     * verifies and the guest runs on exactly one side.
+     */
+    @Test
+    void aReintegrationCutShortIsAskedForAgainOrRolledBack(@TempDir Path dir) throws Exception {
+        var cfg = VmConfig.of(TestGuest.bzImage(), 128 * MemoryLayout.MIB)
+                .withCmdline("prog=pattern pattern.mem_mib=16 pattern.seed=13 pattern.rate=50");
+        try (var server = ConsolidationServer.start(dir.resolve("server"), FaultHandler.Config.paperDefaults(),
+                new InetSocketAddress("127.0.0.1", 0), dev.jettison.migration.memtap.WakePackets.NONE, FAST_SERVER);
+             var link = new CuttableLink(server.address());
+             var vm = VirtualMachine.create(cfg);
+             var desktop = new Desktop("recut", vm, null, new InetSocketAddress("127.0.0.1", 0), FAST_DESKTOP)) {
+            vm.start();
+            vm.console().awaitLine(l -> l.startsWith("JTS:PATTERN WROTE"), Duration.ofMinutes(2));
+            for (boolean heal : new boolean[]{true, false}) {
+                desktop.consolidate(link.address());
+                var remote = server.vm("recut");
+                int from = remote.console().lineCount();
+                String there = remote.console().awaitLine(from, l -> l.startsWith("JTS:PATTERN EPOCH"), Duration.ofSeconds(60));
+                long kThere = Long.parseLong(there.replaceAll(".*mem_k=(\\d+).*", "$1"));
+                link.cut();
+                var result = new java.util.concurrent.CompletableFuture<MigrationReport>();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        result.complete(desktop.reintegrate(Duration.ofMinutes(1)));
+                    } catch (MigrationException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+                Thread.sleep(FAST_DESKTOP.serverSilence().toMillis() / 2);
+                if (heal) link.heal();
+                try {
+                    var report = result.get(1, java.util.concurrent.TimeUnit.MINUTES);
+                    assertTrue(heal, "without the network it cannot have come home: " + report.summary());
+                    assertTrue(report.dirtyPagesBack() > 0);
+                    long kHome = Long.parseLong(verify(vm).replaceAll(".*mem_k=(\\d+).*", "$1"));
+                    assertTrue(kHome >= kThere, "the work done on the server came home: " + kHome + " >= " + kThere);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertFalse(heal, "with the network back it should have come home: " + e.getCause());
+                    assertTrue(e.getCause().getMessage().contains("residue"), e.getCause().getMessage());
+                }
+                assertEquals(DesktopState.LOCAL, desktop.state());
+                assertFalse(vm.vcpus().isPaused());
+                String v = verify(vm);
+                assertEquals("ok", v.replaceAll(".*result=(\\w+).*", "$1"), v);
+                link.heal();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (server.hostedCount() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+                assertEquals(0, server.hostedCount(), "the server's copy is gone: home, or released");
+            }
+        }
+    }
+
+    /**
+     * Once, in a full-suite run on a loaded machine, the guest printed nothing at home for a minute
+     * after a reintegration; it never did alone. If it happens again, say where every vCPU was.
+     */
+    private static String awaitAtHome(VirtualMachine vm, Desktop desktop, int from, java.util.function.Predicate<String> match,
+                                      int cycle) throws Exception {
+        try {
+            return vm.console().awaitLine(from, match, Duration.ofSeconds(60));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("cycle " + cycle + ": the guest is silent at home (desktop " + desktop.state()
+                    + ", paused " + vm.vcpus().isPaused() + "): " + e.getMessage() + "\nvCPUs:\n" + vm.diagnose(), e);
+        }
     }
 
     private static String verify(VirtualMachine vm) throws Exception {
