@@ -166,9 +166,13 @@ public final class VcpuSet {
                 started[index] = true;
                 notifyAll();
             }
+            boolean ioPending = false;
             while (true) {
+                boolean complete = false;
                 synchronized (this) {
-                    if (request == Request.PAUSE) {
+                    if (request == Request.PAUSE && ioPending) {
+                        complete = true;
+                    } else if (request == Request.PAUSE) {
                         parked++;
                         notifyAll();
                         while (request == Request.PAUSE) wait();
@@ -176,11 +180,20 @@ public final class VcpuSet {
                     }
                     if (request == Request.STOP) break;
                 }
+                // KVM finishes the instruction of an I/O or MMIO exit (an IN's value into RAX, RIP past it)
+                // only on the next KVM_RUN. Before parking, enter once with immediate_exit, which runs no guest
+                // code, so a paused vCPU's registers are whole: captured half-done, the state restored on the
+                // other side pairs the wrong RIP, registers or CS (KVM API documentation, "immediate_exit").
+                if (complete) vcpu.run().setImmediateExit(true);
                 int r = vcpu.enter();
-                if (r < 0) { // kicked: take the signal off and look at the request
+                if (complete) vcpu.run().setImmediateExit(false);
+                ioPending = false; // any KVM_RUN completes the previous exit's instruction first
+                if (r < 0) { // kicked (or immediate exit): take any signal off and look at the request
                     ThreadKick.consumePending();
                     continue;
                 }
+                int reason = vcpu.run().exitReason();
+                ioPending = reason == KvmRun.EXIT_IO || reason == KvmRun.EXIT_MMIO;
                 VmExit result = handleExit(vcpu);
                 if (result != null) {
                     stop(result);

@@ -25,10 +25,10 @@ public final class Kvm implements AutoCloseable {
     public static final String EMULATED_HOST_ENV = "JETTISON_KVM_EMU";
     private static final int[] REQUIRED_CAPS = {
         KvmIoctl.CAP_IRQCHIP, KvmIoctl.CAP_USER_MEMORY, KvmIoctl.CAP_PIT2, KvmIoctl.CAP_EXT_CPUID,
-        KvmIoctl.CAP_MP_STATE,
+        KvmIoctl.CAP_MP_STATE, KvmIoctl.CAP_IMMEDIATE_EXIT,
     };
     private static final String[] REQUIRED_CAP_NAMES = {
-        "KVM_CAP_IRQCHIP", "KVM_CAP_USER_MEMORY", "KVM_CAP_PIT2", "KVM_CAP_EXT_CPUID", "KVM_CAP_MP_STATE",
+        "KVM_CAP_IRQCHIP", "KVM_CAP_USER_MEMORY", "KVM_CAP_PIT2", "KVM_CAP_EXT_CPUID", "KVM_CAP_MP_STATE", "KVM_CAP_IMMEDIATE_EXIT",
     };
 
     private final Fd fd;
