@@ -67,14 +67,18 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** The command line that runs {@code jettison ARGS} on this JVM and class path. */
+    /**
+     * The command line that runs {@code jettison ARGS} on this JVM and class path, or on the class
+     * path in the {@code jettison.classpath} property: a test launcher's own class path may not hold
+     * the command's classes.
+     */
     public static List<String> jettison(String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         var cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true"));
         String home = System.getProperty("jettison.home");
         if (home != null) cmd.add("-Djettison.home=" + home);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.jettison.cli.Main"));
+        cmd.addAll(List.of("-cp", System.getProperty("jettison.classpath", System.getProperty("java.class.path")), "dev.jettison.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }
