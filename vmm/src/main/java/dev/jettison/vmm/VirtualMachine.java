@@ -29,6 +29,7 @@ import dev.jettison.vmm.kvm.KvmVcpu;
 import dev.jettison.vmm.kvm.KvmVm;
 import dev.jettison.vmm.kvm.MmioBus;
 import dev.jettison.vmm.memory.GuestMemory;
+import dev.jettison.vmm.memory.RamBacking;
 import dev.jettison.vmm.memory.HostMemory;
 import dev.jettison.vmm.memory.MemoryLayout;
 import dev.jettison.vmm.memory.MemoryRegion;
@@ -146,6 +147,11 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     public static VirtualMachine create(VmConfig config) throws IOException {
+        return create(config, RamBacking.anonymous());
+    }
+
+    /** Boots {@code config} with guest RAM held by {@code ram} (a fresh file for a desktop's residue). */
+    public static VirtualMachine create(VmConfig config, RamBacking ram) throws IOException {
         HostMemory.checkFits(config.memBytes());
         BzImage kernel = BzImage.load(config.kernel());
         byte[] initrd = null;
@@ -168,7 +174,7 @@ public final class VirtualMachine implements AutoCloseable {
             mac = macFor(config.tap().get());
         }
         var parts = new Parts(config.memBytes(), config.cpus(), disk, net, mac, config.consoleLog().orElse(null),
-                config.consoleToTerminal(), false);
+                config.consoleToTerminal(), false, ram);
         final byte[] rd = initrd;
         return assemble(config, parts, (kvm, vm) -> {
             MpTable.write(vm.memory, config.cpus(), vm.devices.pciInterrupts());
@@ -189,6 +195,16 @@ public final class VirtualMachine implements AutoCloseable {
      */
     public static VirtualMachine restore(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
                                          boolean logDirty) throws IOException {
+        return restore(state, disk, net, consoleLog, logDirty, RamBacking.anonymous());
+    }
+
+    /**
+     * Rebuilds a VM from a descriptor whose RAM {@code ram} already holds (a desktop daemon that
+     * restarts while its VM is away re-opens its residue this way), or that the caller fills
+     * (anonymous RAM on a consolidation server). The vCPUs are created paused.
+     */
+    public static VirtualMachine restore(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
+                                         boolean logDirty, RamBacking ram) throws IOException {
         if (state.hasDisk() && disk == null) throw new IllegalArgumentException("the descriptor has a disk but no backend was given");
         if (state.hasDisk() && disk.capacitySectors() != state.diskSectors()) {
             throw new IllegalArgumentException("disk backend has " + disk.capacitySectors() + " sectors, descriptor says "
@@ -198,7 +214,7 @@ public final class VirtualMachine implements AutoCloseable {
                 java.util.Optional.empty(), false, java.util.Optional.empty(), java.util.Optional.ofNullable(consoleLog),
                 false, List.of());
         var parts = new Parts(state.memBytes(), state.cpus(), state.hasDisk() ? disk : null,
-                state.hasNet() ? net : null, state.mac(), consoleLog, false, logDirty);
+                state.hasNet() ? net : null, state.mac(), consoleLog, false, logDirty, ram);
         return assemble(config, parts, (kvm, vm) -> {
             vm.setCpuid(state.cpuid());
             vm.applyState(state);
@@ -206,7 +222,7 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     private record Parts(long memBytes, int cpus, BlockBackend disk, NetBackend net, byte[] mac, Path consoleLog,
-                         boolean consoleToTerminal, boolean logDirty) {}
+                         boolean consoleToTerminal, boolean logDirty, RamBacking ram) {}
 
     @FunctionalInterface
     private interface Finisher {
@@ -226,7 +242,7 @@ public final class VirtualMachine implements AutoCloseable {
             owned.add(kvmVm);
             kvmVm.createPlatform();
 
-            var ram = MappedRegion.anonymous(parts.memBytes(), "guest RAM");
+            var ram = parts.ram().map(parts.memBytes());
             owned.add(ram);
             var regions = new ArrayList<MemoryRegion>();
             long hostOffset = 0;

@@ -10,6 +10,7 @@ import dev.jettison.agent.power.WakeSource;
 import dev.jettison.agent.wol.MacAddress;
 import dev.jettison.core.energy.PowerProfile;
 import dev.jettison.migration.partial.Desktop;
+import dev.jettison.migration.partial.ResidueStore;
 import dev.jettison.migration.partial.DesktopState;
 import dev.jettison.migration.partial.MigrationException;
 import dev.jettison.vmm.VirtualMachine;
@@ -75,15 +76,32 @@ public final class DesktopAgent implements AutoCloseable {
     private final Settings settings;
     private volatile Away away;
 
+    /**
+     * Where the desktop's residue outlives the daemon ({@code store}, null for nowhere), and the
+     * consolidation a previous daemon left under way there ({@code away}, null if none).
+     */
+    public record Residue(ResidueStore store, ResidueStore.Away away) {
+        public static final Residue NONE = new Residue(null, null);
+
+        public Residue {
+            if (away != null && store == null) throw new IllegalArgumentException("an away record needs its store");
+        }
+    }
+
     private DesktopAgent(String vmId, VirtualMachine vm, Path disk, InetSocketAddress serveOn, Settings settings,
-                         SleepBackend backend, LongSupplier desktopClock, Desktop.Wake wake) throws IOException {
+                         SleepBackend backend, LongSupplier desktopClock, Desktop.Wake wake, Residue residue)
+            throws IOException {
         this.settings = settings;
         this.backend = backend;
         this.desktopClock = desktopClock;
-        this.desktop = new Desktop(vmId, vm, disk, serveOn, wake, () -> { }, () -> {
+        dev.jettison.migration.wire.ServiceGate gate = () -> {
             Away a = away;
             if (a != null) a.power().gate().admit();
-        }, dev.jettison.migration.partial.DesktopSettings.DEFAULT);
+        };
+        var timeouts = dev.jettison.migration.partial.DesktopSettings.DEFAULT;
+        this.desktop = residue.away() == null
+                ? new Desktop(vmId, vm, disk, serveOn, wake, () -> { }, gate, timeouts, residue.store())
+                : Desktop.resume(residue.away(), vm, disk, serveOn, wake, () -> { }, gate, timeouts, residue.store());
         // The server was lost and the VM runs here again: stop microsleeping (off the session thread: stop() waits).
         desktop.onResumedFromResidue(() -> Thread.ofVirtual().name("agent-server-lost").start(this::serverLost));
         // The server gives the VM back (it is stopping): wake up and take it, as if the user had come back.
@@ -94,6 +112,8 @@ public final class DesktopAgent implements AutoCloseable {
                 LOG.warn("VM {}: the server asked us to take it home and that failed: {}", vmId, e.getMessage());
             }
         });
+        // A consolidation taken up after a restart microsleeps like any other.
+        if (residue.away() != null) startAway();
     }
 
     private void serverLost() {
@@ -115,10 +135,17 @@ public final class DesktopAgent implements AutoCloseable {
      */
     public static DesktopAgent emulated(String vmId, VirtualMachine vm, Path disk, InetSocketAddress serveOn,
                                         Settings settings, MacAddress mac, InetSocketAddress wolBind) throws IOException {
+        return emulated(vmId, vm, disk, serveOn, settings, mac, wolBind, Residue.NONE);
+    }
+
+    /** {@link #emulated} whose residue lives in {@code residue}'s store (and takes up what it left under way). */
+    public static DesktopAgent emulated(String vmId, VirtualMachine vm, Path disk, InetSocketAddress serveOn,
+                                        Settings settings, MacAddress mac, InetSocketAddress wolBind, Residue residue)
+            throws IOException {
         var sleep = new EmulatedSleep(settings.profile(), settings.timeScale(), mac, wolBind);
         try {
             return new DesktopAgent(vmId, vm, disk, serveOn, settings, sleep, sleep.desktopClock(),
-                    new Desktop.Wake(mac.toLong(), sleep.wolPort()));
+                    new Desktop.Wake(mac.toLong(), sleep.wolPort()), residue);
         } catch (IOException | RuntimeException e) {
             sleep.close();
             throw e;
@@ -127,9 +154,10 @@ public final class DesktopAgent implements AutoCloseable {
 
     /** An agent on real hardware: {@code backend} suspends the host; its NIC's Wake-on-LAN wakes it (port 0: any). */
     public static DesktopAgent real(String vmId, VirtualMachine vm, Path disk, InetSocketAddress serveOn,
-                                    PowerProfile profile, SleepBackend backend, MacAddress mac) throws IOException {
+                                    PowerProfile profile, SleepBackend backend, MacAddress mac, Residue residue)
+            throws IOException {
         return new DesktopAgent(vmId, vm, disk, serveOn, new Settings(profile, 1, Settings.PAPER_WAIT_MILLIS), backend,
-                System::nanoTime, new Desktop.Wake(mac.toLong(), 0));
+                System::nanoTime, new Desktop.Wake(mac.toLong(), 0), residue);
     }
 
     public Desktop desktop() { return desktop; }
@@ -151,13 +179,18 @@ public final class DesktopAgent implements AutoCloseable {
     /** Moves the VM to {@code server} and starts microsleeping. */
     public synchronized long consolidate(InetSocketAddress server) throws MigrationException {
         long ms = desktop.consolidate(server);
+        startAway();
+        return ms;
+    }
+
+    /** The VM is away: meter the desktop's power and microsleep between requests. */
+    private synchronized void startAway() {
         var power = new PowerManager(new Borrowed(backend), new EnergyMeter(settings.profile(), desktopClock));
         power.addListener(this::announce);
         var controller = MicrosleepController.adaptive(power, settings.wallProfile(),
                 Math.round(settings.initialWaitMillis() / settings.timeScale()));
         away = new Away(power, controller);
         if (settings.microsleep()) controller.start();
-        return ms;
     }
 
     /** Wakes the desktop if it sleeps, brings the VM home and reports the consolidation. */

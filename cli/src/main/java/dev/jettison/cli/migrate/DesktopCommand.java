@@ -10,6 +10,11 @@ import dev.jettison.core.energy.PowerProfile;
 import dev.jettison.migration.partial.Desktop;
 import dev.jettison.migration.partial.DesktopState;
 import dev.jettison.migration.partial.MigrationException;
+import dev.jettison.migration.partial.ResidueStore;
+import dev.jettison.vmm.devices.virtio.FileBlockBackend;
+import dev.jettison.vmm.snapshot.DescriptorCodec;
+import dev.jettison.vmm.snapshot.DescriptorException;
+import dev.jettison.vmm.snapshot.MachineState;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
 import dev.jettison.vmm.guest.TestGuest;
@@ -59,6 +64,11 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--console-log", description = "write the guest console here too")
     Path consoleLog;
 
+    @Option(names = "--state-dir", description = "where the residue outlives this daemon: guest RAM as a file and, while the "
+            + "VM is away, the record of that consolidation; a daemon restarted with the same options takes it up again "
+            + "(default ~/.cache/jettison/desktop/VM-ID; a tmpfs such as /dev/shm/... avoids writing RAM to disk)")
+    Path stateDir;
+
     @Option(names = "--power", description = "microsleeps while the VM is away: emulated (S3 emulated from the power profile; "
             + "default), host (real S3 of this machine via /sys/power/state; needs root and Wake-on-LAN in the NIC), none")
     String power = "emulated";
@@ -80,11 +90,20 @@ public final class DesktopCommand implements Callable<Integer> {
         var k = kernel != null ? kernel : TestGuest.bzImage();
         var cfg = VmConfig.of(k, Sizes.parse(mem)).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
                 .withConsole(consoleLog, true);
-        try (var vm = VirtualMachine.create(cfg); var agent = agent(vm)) {
+        var store = new ResidueStore(stateDir != null ? stateDir
+                : Path.of(System.getProperty("user.home"), ".cache", "jettison", "desktop", vmId));
+        var away = store.loadAway();
+        if (away.isPresent() && !away.get().vmId().equals(vmId)) {
+            throw new IllegalArgumentException(store.dir() + " holds VM " + away.get().vmId() + ", which is away; not " + vmId);
+        }
+        try (var vm = away.isPresent() ? reopen(away.get(), store) : VirtualMachine.create(cfg, store.ram(true));
+             var agent = agent(vm, new DesktopAgent.Residue(store, away.orElse(null)))) {
             var desktop = agent.desktop();
-            vm.start();
+            if (away.isEmpty()) vm.start();
+            else System.err.println("jettison desktop: VM " + vmId + " is away (epoch " + away.get().session() + " on "
+                    + Endpoints.format(away.get().server()) + "); taking it up again");
             var http = HttpServer.create(Endpoints.parse(control), 8);
-            // Each request on its own virtual thread: GET /status must answer while a migration request waits.
+            // One request that waits on the server must never hold up /status.
             http.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             http.createContext("/consolidate", ex -> handle(ex, () -> {
                 var server = Endpoints.parse(query(ex, "server"));
@@ -123,7 +142,22 @@ public final class DesktopCommand implements Callable<Integer> {
         return "typed " + line.text().length() + " characters\n";
     }
 
-    private DesktopAgent agent(VirtualMachine vm) throws IOException {
+    /** The VM a previous daemon left away, rebuilt paused from its descriptor and its RAM file. */
+    private VirtualMachine reopen(ResidueStore.Away away, ResidueStore store) throws IOException {
+        var state = decode(away.descriptor());
+        var backend = disk == null ? null : new FileBlockBackend(disk, false);
+        return VirtualMachine.restore(state, backend, null, consoleLog, false, store.ram(false));
+    }
+
+    private static MachineState decode(byte[] descriptor) throws IOException {
+        try {
+            return DescriptorCodec.decode(descriptor);
+        } catch (DescriptorException e) {
+            throw new IOException("the away record's descriptor is unusable: " + e.getMessage(), e);
+        }
+    }
+
+    private DesktopAgent agent(VirtualMachine vm, DesktopAgent.Residue residue) throws IOException {
         var p = switch (profile) {
             case "table1" -> PowerProfile.TABLE_1;
             case "fast2s" -> PowerProfile.FAST_2S;
@@ -132,11 +166,12 @@ public final class DesktopCommand implements Callable<Integer> {
         var m = MacAddress.parse(mac);
         return switch (power) {
             case "emulated" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
-                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS), m, Endpoints.parse(wolListen));
-            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m);
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS), m, Endpoints.parse(wolListen),
+                    residue);
+            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m, residue);
             case "none" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
                     new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS, false), m,
-                    Endpoints.parse(wolListen));
+                    Endpoints.parse(wolListen), residue);
             default -> throw new IllegalArgumentException("unknown --power '" + power + "' (emulated, host or none)");
         };
     }

@@ -50,6 +50,9 @@ public final class ServerCommand implements Callable<Integer> {
             prefetchFor.forEach((vm, p) -> server.prefetchPolicy(vm, PrefetchPolicy.parse(p)));
             // The first line is for scripts (and jettison demo) that started us with port 0.
             System.out.println("jettison server listening on " + Endpoints.format(server.address()));
+            System.out.flush();
+            // SIGTERM (systemctl stop, Ctrl-C): every VM is asked home before the process goes.
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
             try (var page = http == null ? null : ServerStatusPage.start(Endpoints.parse(http), () -> states(server))) {
                 if (page != null) System.out.println("jettison server status on http://" + Endpoints.format(page.address()) + "/vms");
                 System.out.flush();

@@ -4,7 +4,10 @@ import dev.jettison.core.energy.CostModel;
 import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.sim.analysis.SavingsCurve;
 import dev.jettison.sim.fleet.ActivitySource;
+import dev.jettison.sim.fleet.Assumption;
+import dev.jettison.sim.fleet.DayPlan;
 import dev.jettison.sim.fleet.FleetConfig;
+import dev.jettison.sim.fleet.FleetModel;
 import dev.jettison.sim.fleet.FleetResult;
 import dev.jettison.sim.fleet.FleetSimulator;
 import dev.jettison.sim.fleet.Scheme;
@@ -33,8 +36,14 @@ final class FleetCommand implements Callable<Integer> {
     @Option(names = "--days", defaultValue = "1", description = "Simulated days (default: ${DEFAULT-VALUE}).")
     int days;
 
-    @Option(names = "--kind", defaultValue = "weekday", description = "weekday or weekend (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", defaultValue = "weekday", description = "weekday, weekend, or calendar (Monday first, weekends every 6th and 7th day; default: ${DEFAULT-VALUE}).")
     String kind;
+
+    @Option(names = "--model", defaultValue = "ours", description = "paper (§6's assumptions) or ours (default: ${DEFAULT-VALUE}); see docs/bench/simulator.md.")
+    String model;
+
+    @Option(names = "--servers-per-site", defaultValue = "0", description = "Consolidation servers behind each link; a full site leaves VMs at home (0: as many as needed; default: ${DEFAULT-VALUE}).")
+    int serversPerSite;
 
     @Option(names = "--timeout-min", split = ",", defaultValue = "5", description = "Idle timeout(s) in minutes; a list sweeps them (Figure 10). Default: ${DEFAULT-VALUE}.")
     List<Double> timeouts;
@@ -59,17 +68,20 @@ final class FleetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DayKind k = switch (kind) {
-            case "weekday" -> DayKind.WEEKDAY;
-            case "weekend" -> DayKind.WEEKEND;
-            default -> throw new IllegalArgumentException("--kind must be weekday or weekend, not '" + kind + "'");
+        DayPlan plan = switch (kind) {
+            case "weekday" -> new DayPlan.Only(DayKind.WEEKDAY, days);
+            case "weekend" -> new DayPlan.Only(DayKind.WEEKEND, days);
+            case "calendar" -> new DayPlan.Calendar(days);
+            default -> throw new IllegalArgumentException("--kind must be weekday, weekend or calendar, not '" + kind + "'");
         };
+        FleetModel m = FleetModel.named(model);
         List<Scheme> schemes = new ArrayList<>();
         if (!scheme.equals("full") && !scheme.equals("partial") && !scheme.equals("both")) throw new IllegalArgumentException("--scheme must be full, partial or both");
-        if (!scheme.equals("partial")) schemes.add(Scheme.full());
+        if (!scheme.equals("partial")) schemes.add(m.full());
         if (!scheme.equals("full")) {
-            var curve = SavingsCurve.compute(new RemoteFaultGenerator(common.seed), common.powerProfile(), curveVms, PrefetchPolicy.paperDefault());
-            schemes.add(Scheme.partial(curve));
+            var curve = m.partialSavings() == Assumption.PartialSavings.OUR_FIGURE_7
+                    ? SavingsCurve.compute(new RemoteFaultGenerator(common.seed), common.powerProfile(), curveVms, PrefetchPolicy.paperDefault()) : null;
+            schemes.add(m.partial(curve));
         }
         var source = activity == null ? ActivitySource.generated(common.seed) : ActivitySource.fromFile(activity);
         var sim = new FleetSimulator(source);
@@ -79,19 +91,21 @@ final class FleetCommand implements Callable<Integer> {
         int done = 0;
         for (Scheme s : schemes) {
             for (double t : timeouts) {
-                var cfg = new FleetConfig(desktops, days, k, t * 60, linkGbps * 1e9, perLink == null ? desktops : perLink, common.powerProfile(), price, common.seed);
+                var cfg = new FleetConfig(desktops, plan, t * 60, linkGbps * 1e9, perLink == null ? desktops : perLink, serversPerSite,
+                        common.powerProfile(), price, common.seed, m);
                 final int base = done;
                 results.add(sim.run(cfg, s, f -> bar.update((base + f) / runs)));
                 done++;
             }
         }
         bar.update(1);
-        System.out.printf(Locale.ROOT, "%-8s %7s %10s %12s %11s %9s %9s %10s %8s %8s %8s%n", "scheme", "timeout", "kWh/day", "USD/year", "lat mean s", "p95 s", "max s",
-                "GiB/day", "net use", "aborted", "servers");
+        System.out.printf(Locale.ROOT, "model %s, %d desktops, %d %s day(s)%n", m.name(), desktops, days, plan.label());
+        System.out.printf(Locale.ROOT, "%-8s %7s %10s %12s %11s %9s %9s %10s %8s %8s %8s %8s%n", "scheme", "timeout", "kWh/day", "USD/year", "lat mean s", "p95 s", "max s",
+                "GiB/day", "net use", "aborted", "refused", "servers");
         for (FleetResult r : results) {
-            System.out.printf(Locale.ROOT, "%-8s %6.0fm %10.1f %12.0f %11.2f %9.2f %9.2f %10.1f %7.1f%% %8d %8d%n", r.scheme(), r.config().idleTimeoutSeconds() / 60,
+            System.out.printf(Locale.ROOT, "%-8s %6.0fm %10.1f %12.0f %11.2f %9.2f %9.2f %10.1f %7.1f%% %8d %8d %8d%n", r.scheme(), r.config().idleTimeoutSeconds() / 60,
                     r.kWhSavedPerDay(), r.usdPerYear(), r.latencyMeanS(), r.latencyP95S(), r.latencyMaxS(), r.networkGiBPerDay(), 100 * r.networkUtilisation(),
-                    r.abortedConsolidations(), r.serversNeeded());
+                    r.abortedConsolidations(), r.refusedConsolidations(), r.serversNeeded());
         }
         for (FleetResult r : results) {
             System.out.printf(Locale.ROOT, "%s @ %.0f min: %.2f USD/desktop/year, %d VMs/server, break-even server budget %.2f USD (server list price %.0f USD), VMs away %.0f %% of the day%n",

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Trace-driven analyses and the fleet simulator (paper sections 3, 5.2 and 6).",
         subcommands = {MicrosleepCommand.class, PrefetchCommand.class, SavingsCommand.class, FleetCommand.class,
-                ReproduceCommand.class, BenchCommand.class, TracesCommand.class})
+                ReproduceCommand.class, BenchCommand.class, TracesCommand.class, ReplayCommand.class})
 public final class SimCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

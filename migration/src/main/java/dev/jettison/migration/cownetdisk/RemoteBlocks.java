@@ -88,7 +88,7 @@ final class RemoteBlocks implements AutoCloseable {
                 waker.beforeRequest();
                 return ask(current, first, count);
             } catch (SessionEndedException e) {
-                log.warn("cownetdisk {}: {}; this VM is an orphan", hello.vmId(), e.getMessage());
+                log.info("cownetdisk {}: {}; the desktop ended this epoch", hello.vmId(), e.getMessage());
                 sessionEnded = true;
                 onSessionEnded.run();
                 throw e;

@@ -143,7 +143,7 @@ final class PageLink implements AutoCloseable {
                 readLoop(t);
             } catch (SessionEndedException e) {
                 // The desktop took its VM back (or resumed its residue): nothing here may fetch any more.
-                log.warn("memtap {}: {}; this VM is an orphan", hello.vmId(), e.getMessage());
+                log.info("memtap {}: {}; the desktop ended this epoch", hello.vmId(), e.getMessage());
                 onSessionEnded.run();
                 return;
             } catch (IOException | RuntimeException e) {

@@ -7,7 +7,6 @@ import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.memtap.FaultTrace;
 import dev.jettison.migration.memtap.HoardStore;
 import dev.jettison.migration.memtap.RemoteWakeup;
-import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.Message;
 import dev.jettison.migration.wire.StateSource;
 import dev.jettison.vmm.VirtualMachine;
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 
 /**
@@ -29,7 +27,6 @@ import java.nio.file.Files;
  */
 final class Admission {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
-    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
     private Admission() {}
 
@@ -47,14 +44,14 @@ final class Admission {
                 : server.wakePackets().to(desktop, ends.wakeMac(), ends.wakePort());
         var wakeup = new RemoteWakeup(packets);
         Runnable orphaned = () -> server.orphaned(hello.vmId(), hello.session());
+        var address = new DesktopAddress(desktop, ends.pagePort(), ends.blockPort());
         CowNetDisk disk = null;
         VirtualMachine vm = null;
         FaultTrace trace = null;
         FaultHandler memtap = null;
         try {
             if (state.hasDisk()) {
-                var blocks = new StateSource(hello.vmId(), hello.session(),
-                        Connector.tcp(new InetSocketAddress(desktop, ends.blockPort()), CONNECT_TIMEOUT_MILLIS), orphaned);
+                var blocks = new StateSource(hello.vmId(), hello.session(), address.blocks(), orphaned);
                 disk = CowNetDisk.open(epochDir, blocks, state.diskSectors() * 512,
                         CowNetDisk.Options.defaults().withWaker(wakeup));
             }
@@ -63,8 +60,7 @@ final class Admission {
             long t2 = System.nanoTime();
             trace = FaultTrace.open(vmDir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
             var config = server.faultConfig(hello.vmId()).withWaker(wakeup);
-            var pages = new StateSource(hello.vmId(), hello.session(),
-                    Connector.tcp(new InetSocketAddress(desktop, ends.pagePort()), CONNECT_TIMEOUT_MILLIS), orphaned);
+            var pages = new StateSource(hello.vmId(), hello.session(), address.pages(), orphaned);
             memtap = FaultHandler.start(pages, GuestPages.of(vm.memory()), config, trace);
             var tap = memtap;
             wakeup.outstanding(() -> tap.outstandingRequests() > 0);
@@ -81,7 +77,7 @@ final class Admission {
             LOG.info("VM {} admitted in {} ms: decode and disk {} ms, VM restore {} ms, memtap {} ms, vCPU start {} ms",
                     hello.vmId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(System.nanoTime() - t3));
             return new HostedVm(hello.vmId(), hello.session(), epochDir, vm, memtap, disk, hoard, wakeup, packets, trace,
-                    server.settings());
+                    address, server.settings());
         } catch (IOException | RuntimeException e) {
             if (vm != null) vm.close();
             if (memtap != null) memtap.close();

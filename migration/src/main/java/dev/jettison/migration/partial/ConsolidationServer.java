@@ -51,6 +51,7 @@ public final class ConsolidationServer implements AutoCloseable {
     private final WakePackets wakePackets;
     private final TcpListener listener;
     private final Map<String, HostedVm> hosted = new ConcurrentHashMap<>();
+    private boolean closed;
 
     private ConsolidationServer(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
                                 WakePackets wakePackets, ServerSettings settings) throws IOException {
@@ -150,7 +151,7 @@ public final class ConsolidationServer implements AutoCloseable {
         t.readTimeout(settings.messageTimeout());
         switch (t.receive()) {
             case Message.Endpoints ends -> consolidate(hello, ends, t);
-            case Message.Attach a -> attach(hello, t);
+            case Message.Attach a -> attach(hello, a, t);
             case Message.Release r -> {
                 release(hello, "its desktop runs it again");
                 t.send(new Message.Ack(0));
@@ -197,12 +198,13 @@ public final class ConsolidationServer implements AutoCloseable {
         controlUntilHome(h, t);
     }
 
-    private void attach(Message.Hello hello, Transport t) throws IOException {
+    private void attach(Message.Hello hello, Message.Attach attach, Transport t) throws IOException {
         var h = hosted.get(hello.vmId());
         if (h == null || !h.session.equals(hello.session())) {
             t.send(new Message.Error(Message.Error.NO_SESSION, Message.Error.NO_SESSION_TEXT));
             return;
         }
+        h.desktop.moved(((InetSocketAddress) t.remoteAddress()).getAddress(), attach.pagePort(), attach.blockPort());
         t.send(new Message.Ack(0));
         LOG.info("VM {} (epoch {}): its desktop re-attached from {}", h.vmId, h.session, t.peer());
         controlUntilHome(h, t);
@@ -226,10 +228,14 @@ public final class ConsolidationServer implements AutoCloseable {
         if (h != null) forget(h, why);
     }
 
-    /** Called by memtap or cownetdisk when the desktop refuses this epoch: the VM is an orphan. */
+    /**
+     * Called by memtap or cownetdisk when the desktop refuses this epoch: the guest runs on the
+     * desktop again, so the copy here is an orphan. Not while the VM is going home: there the
+     * desktop ends the epoch as it applies the reintegration, and its Ack (or Release) says so.
+     */
     void orphaned(String vmId, SessionId session) {
         var h = hosted.get(vmId);
-        if (h != null && h.session.equals(session)) {
+        if (h != null && h.session.equals(session) && h.state() != HostedVm.State.GOING_HOME) {
             // Not on the refusing thread: closing the VM joins memtap's threads.
             Thread.ofVirtual().start(() -> forget(h, "its desktop ended the epoch"));
         }
@@ -300,6 +306,10 @@ public final class ConsolidationServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
         int asked = 0;
         for (var h : hosted.values()) if (h.askHome("the consolidation server is stopping")) asked++;
         if (asked > 0) {

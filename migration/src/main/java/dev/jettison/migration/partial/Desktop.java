@@ -52,6 +52,8 @@ public final class Desktop implements AutoCloseable {
     private final TcpListener blockListener;
     private final Wake wake;
     private final DesktopSettings settings;
+    /** Where the residue and the record of a consolidation under way outlive this process; null: they do not. */
+    private final ResidueStore store;
     private volatile DesktopState state = DesktopState.LOCAL;
     private volatile Runnable onResumedFromResidue = () -> { };
     private volatile Runnable onGoHome;
@@ -84,21 +86,22 @@ public final class Desktop implements AutoCloseable {
     }
 
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn) throws IOException {
-        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN, DesktopSettings.DEFAULT);
+        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN, DesktopSettings.DEFAULT, null);
     }
 
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, DesktopSettings settings)
             throws IOException {
-        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN, settings);
+        this(vmId, vm, diskImage, serveOn, Wake.NEVER, () -> { }, ServiceGate.OPEN, settings, null);
     }
 
     /**
      * @param wake      how the server's remoteWakeup wakes this desktop from a microsleep (§4)
      * @param onRequest told of every page or block request, so the activityMonitor does not microsleep now (§4)
      * @param gate      the power manager's: holds memserv's and diskserv's replies while the desktop sleeps (§3.3)
+     * @param store     where the residue outlives this process (its VM's RAM must be that store's file), or null
      */
     public Desktop(String vmId, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn, Wake wake,
-                   Runnable onRequest, ServiceGate gate, DesktopSettings settings) throws IOException {
+                   Runnable onRequest, ServiceGate gate, DesktopSettings settings, ResidueStore store) throws IOException {
         if (!dev.jettison.migration.wire.Wire.validVmId(vmId)) {
             throw new IllegalArgumentException("VM id must be " + dev.jettison.migration.wire.Wire.VM_ID_RULE + ": '" + vmId + "'");
         }
@@ -107,6 +110,7 @@ public final class Desktop implements AutoCloseable {
         this.vm = vm;
         this.diskImage = diskImage;
         this.settings = settings;
+        this.store = store;
         this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()), onRequest, gate);
         this.pageListener = pageServer.listen(serveOn);
         if (diskImage != null) {
@@ -168,6 +172,8 @@ public final class Desktop implements AutoCloseable {
             long paused = System.nanoTime();
             byte[] descriptor = DescriptorCodec.encode(vm.capture());
             long captured = System.nanoTime();
+            // Before the server can run it: a daemon that dies from here on finds the VM as it was paused.
+            if (store != null) store.saveAway(new ResidueStore.Away(vmId, epoch, server, DesktopState.CONSOLIDATING, descriptor));
             t = connect(server);
             t.readTimeout(settings.consolidateTimeout());
             Handshake.client(t, hello(epoch));
@@ -183,6 +189,7 @@ public final class Desktop implements AutoCloseable {
             this.server = server;
             reintegration = new CompletableFuture<>();
             state = DesktopState.REMOTE;
+            record(DesktopState.REMOTE);
             takeControl(t);
             LOG.info("VM {} consolidated to {} in {} ms (epoch {}, {} byte descriptor; pause {} ms, capture {} ms, connect and"
                     + " send {} ms, server {} ms)", vmId, server, consolidationMillis, epoch, descriptor.length,
@@ -193,6 +200,7 @@ public final class Desktop implements AutoCloseable {
             if (t != null) t.close();
             endEpoch();
             state = DesktopState.LOCAL;
+            forgetAway();
             vm.resume();
             // The server may have admitted the VM before the failure: make sure it forgets it.
             releaseInBackground(server, epoch);
@@ -211,6 +219,7 @@ public final class Desktop implements AutoCloseable {
         synchronized (this) {
             if (state != DesktopState.REMOTE) throw new MigrationException("VM " + vmId + " is " + state + ", not REMOTE");
             state = DesktopState.REINTEGRATING;
+            record(DesktopState.REINTEGRATING);
             reintegrationStart = System.nanoTime();
             done = reintegration;
             awake = true;
@@ -227,6 +236,63 @@ public final class Desktop implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new MigrationException("interrupted");
         }
+    }
+
+    /** Notes the consolidation's new phase in the store, for a daemon that restarts. */
+    private void record(DesktopState phase) {
+        if (store == null) return;
+        try {
+            var a = store.loadAway();
+            if (a.isPresent()) store.saveAway(a.get().in(phase));
+        } catch (IOException e) {
+            LOG.error("VM {}: cannot record phase {} in {}: {}", vmId, phase, store.dir(), e.toString());
+        }
+    }
+
+    /** The VM runs here: no consolidation remains to take up after a restart. */
+    private void forgetAway() {
+        if (store == null) return;
+        try {
+            store.clearAway();
+        } catch (IOException e) {
+            LOG.error("VM {}: cannot clear the away record in {}: {}", vmId, store.dir(), e.toString());
+        }
+    }
+
+    /**
+     * Takes up a consolidation that a previous desktop daemon left under way ({@code away}, from
+     * {@code store}): {@code vm} must have been rebuilt, not yet started, from the record's descriptor
+     * and the store's RAM file ({@link VirtualMachine#restore} with {@code store.ram(false)}). Serves the epoch's pages and blocks again and re-attaches to the server; if
+     * the server no longer holds the VM, the guest resumes here from its residue. A reintegration
+     * that was under way is asked for again.
+     */
+    public static Desktop resume(ResidueStore.Away away, VirtualMachine vm, Path diskImage, InetSocketAddress serveOn,
+                                 Wake wake, Runnable onRequest, ServiceGate gate, DesktopSettings settings,
+                                 ResidueStore store) throws IOException {
+        var d = new Desktop(away.vmId(), vm, diskImage, serveOn, wake, onRequest, gate, settings, store);
+        vm.startPaused(); // its vCPU threads wait, paused, for the guest to come home or resume here
+        d.takeUp(away);
+        return d;
+    }
+
+    private void takeUp(ResidueStore.Away away) {
+        synchronized (this) {
+            openEpoch(away.session());
+            server = away.server();
+            descriptorBytes = away.descriptor().length;
+            reintegration = new CompletableFuture<>();
+            state = away.phase() == DesktopState.REINTEGRATING ? DesktopState.REINTEGRATING : DesktopState.REMOTE;
+            reintegrationStart = System.nanoTime();
+            control = null; // no channel yet: recover(null, ...) re-attaches
+        }
+        if (state == DesktopState.REINTEGRATING) {
+            reintegration.whenComplete((r, e) -> {
+                if (r != null) LOG.info("VM {} is home after the restart:\n{}", vmId, r.summary());
+            });
+        }
+        LOG.info("VM {}: taking up epoch {} on {} left by the previous desktop daemon ({})", vmId, away.session(),
+                away.server(), away.phase());
+        Thread.ofVirtual().name("desktop-takeup-" + vmId).start(() -> recover(null, "the desktop daemon restarted"));
     }
 
     /** Sends the request on the control channel if there is one; a re-attach sends it otherwise. */
@@ -358,6 +424,7 @@ public final class Desktop implements AutoCloseable {
             var epoch = session;
             endEpoch();
             state = DesktopState.LOCAL;
+            forgetAway();
             control = null;
             w.close();
             try {
@@ -374,7 +441,7 @@ public final class Desktop implements AutoCloseable {
     }
 
     /**
-     * The control channel {@code lost} failed. Tries to re-attach to the server within the window
+     * The control channel {@code lost} failed (null: a restarted daemon has none yet). Tries to re-attach to the server within the window
      * (it pauses the VM there meanwhile), asking again for the VM if a reintegration was under way;
      * if the server does not know the epoch any more or cannot be reached, resumes from the residue.
      */
@@ -399,7 +466,7 @@ public final class Desktop implements AutoCloseable {
                 long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
                 t.readTimeout(Duration.ofMillis(Math.min(left, settings.consolidateTimeout().toMillis())));
                 Handshake.client(t, hello(epoch));
-                t.send(new Message.Attach());
+                t.send(new Message.Attach(pageListener.port(), blockListener == null ? 0 : blockListener.port()));
                 Message reply = t.receive();
                 if (reply instanceof Message.Error e && e.code() == Message.Error.NO_SESSION) {
                     t.close();
@@ -448,6 +515,7 @@ public final class Desktop implements AutoCloseable {
             if (watchdog != null) watchdog.close();
             endEpoch();
             state = DesktopState.LOCAL;
+            forgetAway();
             lastLoss = why;
             vm.resume();
             if (reintegration != null) {

@@ -49,6 +49,7 @@ final class HostedVm implements AutoCloseable {
     private final DesktopWaker packets;
     private final FaultTrace trace;
     private final ServerSettings settings;
+    final DesktopAddress desktop;
     /** Pages dirtied since consolidation: KVM's log is cleared by each read, a retried reintegration needs all. */
     private final BitSet dirty = new BitSet();
     private State state = State.RUNNING;
@@ -56,7 +57,9 @@ final class HostedVm implements AutoCloseable {
     private long pingSeq;
 
     HostedVm(String vmId, SessionId session, Path epochDir, VirtualMachine vm, FaultHandler memtap, CowNetDisk disk,
-             HoardStore hoard, RemoteWakeup wakeup, DesktopWaker packets, FaultTrace trace, ServerSettings settings) {
+             HoardStore hoard, RemoteWakeup wakeup, DesktopWaker packets, FaultTrace trace, DesktopAddress desktop,
+             ServerSettings settings) {
+        this.desktop = desktop;
         this.vmId = vmId;
         this.session = session;
         this.epochDir = epochDir;

@@ -129,7 +129,7 @@ public final class Codec {
             case Message.Endpoints e -> 2 + 2 + 8 + 2;
             case Message.ServerStats s -> 7 * 8;
             case Message.Microsleep z -> 1;
-            case Message.Attach a -> 0;
+            case Message.Attach a -> 4;
             case Message.Release r -> 0;
             case Message.Ping p -> 8;
             case Message.Pong p -> 8;
@@ -187,7 +187,7 @@ public final class Codec {
             case Message.Endpoints e -> b.putShort((short) e.pagePort()).putShort((short) e.blockPort())
                     .putLong(e.wakeMac()).putShort((short) e.wakePort());
             case Message.Microsleep z -> b.put((byte) (z.asleep() ? 1 : 0));
-            case Message.Attach a -> { }
+            case Message.Attach a -> b.putShort((short) a.pagePort()).putShort((short) a.blockPort());
             case Message.Release r -> { }
             case Message.Ping p -> b.putLong(p.seq());
             case Message.Pong p -> b.putLong(p.seq());
@@ -369,7 +369,7 @@ public final class Codec {
                 if (mac < 0 || mac > Message.Endpoints.MAX_MAC) throw in.malformed("wake MAC 0x" + Long.toHexString(mac) + " is wider than 48 bits");
                 yield new Message.Endpoints(pagePort, blockPort, mac, in.u16("wake port"));
             }
-            case T_ATTACH -> new Message.Attach();
+            case T_ATTACH -> new Message.Attach(in.u16("memserv port"), in.u16("diskserv port"));
             case T_RELEASE -> new Message.Release();
             case T_PING -> new Message.Ping(in.i64("ping sequence"));
             case T_PONG -> new Message.Pong(in.i64("pong sequence"));

@@ -204,10 +204,17 @@ public sealed interface Message {
 
     /**
      * Desktop to server on a new control connection after the old one was lost: take this
-     * connection as the control channel of the VM of the Hello's session. Answered with
-     * {@code Ack(0)} if that VM is still here, else {@code Error(NO_SESSION)}.
+     * connection as the control channel of the VM of the Hello's session, and fetch its pages and
+     * blocks from these ports from now on (a desktop daemon that restarted listens on new ones).
+     * Answered with {@code Ack(0)} if that VM is still here, else {@code Error(NO_SESSION)}.
      */
-    record Attach() implements Message {}
+    record Attach(int pagePort, int blockPort) implements Message {
+        public Attach {
+            if (pagePort < 0 || pagePort > 0xFFFF || blockPort < 0 || blockPort > 0xFFFF) {
+                throw new IllegalArgumentException("ports must be 0..65535: " + pagePort + ", " + blockPort);
+            }
+        }
+    }
 
     /**
      * Desktop to server: forget the VM of the Hello's session, because it runs on the desktop again

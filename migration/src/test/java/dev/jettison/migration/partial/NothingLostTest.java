@@ -175,6 +175,63 @@ class NothingLostTest {
         }
     }
 
+    /**
+     * The desktop daemon dies while its VM runs on the server: the server pauses the VM and waits;
+     * a new daemon on the same state folder re-opens the residue from the RAM file, serves the same
+     * pages and blocks, re-attaches, and the VM comes home with every pattern byte intact.
+     */
+    @Test
+    void aDesktopDaemonThatDiesWhileItsVmIsAwayIsTakenUpByTheNextOne(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk.img");
+        try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(8 * MemoryLayout.MIB);
+        }
+        var cfg = VmConfig.of(TestGuest.bzImage(), 128 * MemoryLayout.MIB)
+                .withCmdline("prog=pattern pattern.mem_mib=16 pattern.disk_mib=2 pattern.seed=33 pattern.rate=50")
+                .withDisk(disk, false);
+        var store = new ResidueStore(dir.resolve("desktop"));
+        try (var server = ConsolidationServer.start(dir.resolve("server"), FaultHandler.Config.paperDefaults(),
+                new InetSocketAddress("127.0.0.1", 0), dev.jettison.migration.memtap.WakePackets.NONE, FAST_SERVER)) {
+            var vm = VirtualMachine.create(cfg, store.ram(true));
+            var desktop = new Desktop("phoenix", vm, disk, new InetSocketAddress("127.0.0.1", 0), Desktop.Wake.NEVER,
+                    () -> { }, dev.jettison.migration.wire.ServiceGate.OPEN, FAST_DESKTOP, store);
+            vm.start();
+            vm.console().awaitLine(l -> l.startsWith("JTS:PATTERN WROTE"), Duration.ofMinutes(2));
+            desktop.consolidate(server.address());
+            var remote = server.vm("phoenix");
+            remote.console().awaitLine(remote.console().lineCount(), l -> l.startsWith("JTS:PATTERN EPOCH"), Duration.ofSeconds(60));
+            // The daemon dies: its sockets close, its VM object goes; the RAM file and the record stay.
+            desktop.close();
+            vm.close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!"FENCED".equals(server.state("phoenix")) && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals("FENCED", server.state("phoenix"), "the server pauses the VM and waits for its desktop");
+            var away = store.loadAway().orElseThrow();
+            assertEquals(DesktopState.REMOTE, away.phase());
+            var state = dev.jettison.vmm.snapshot.DescriptorCodec.decode(away.descriptor());
+            try (var vm2 = VirtualMachine.restore(state, new dev.jettison.vmm.devices.virtio.FileBlockBackend(disk, false),
+                    null, null, false, store.ram(false));
+                 var desktop2 = Desktop.resume(away, vm2, disk, new InetSocketAddress("127.0.0.1", 0), Desktop.Wake.NEVER,
+                         () -> { }, dev.jettison.migration.wire.ServiceGate.OPEN, FAST_DESKTOP, store)) {
+                deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!"RUNNING".equals(server.state("phoenix")) && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals("RUNNING", server.state("phoenix"), "the new daemon re-attached");
+                assertEquals(DesktopState.REMOTE, desktop2.state());
+                // The guest on the server goes on, fetching from the new daemon: it reads back all its memory.
+                String onServer = verify(server.vm("phoenix"));
+                assertEquals("ok", onServer.replaceAll(".*result=(\\w+).*", "$1"), onServer);
+                var report = desktop2.reintegrate(Duration.ofMinutes(2));
+                assertTrue(report.dirtyPagesBack() > 0, report.summary());
+                assertTrue(store.loadAway().isEmpty(), "home: nothing left to take up");
+                String v = verify(vm2);
+                assertEquals("ok", v.replaceAll(".*result=(\\w+).*", "$1"), v);
+                vm2.sendConsoleLine("halt");
+                assertEquals(new VmExit.PowerOff(1), vm2.awaitExit(Duration.ofMinutes(1)));
+            }
+        }
+        assertEquals(0, DiskPatternCheck.check(disk).badBytes());
+    }
+
     private static String verify(VirtualMachine vm) throws Exception {
         int from = vm.console().lineCount();
         vm.sendConsoleLine("verify");

@@ -51,7 +51,7 @@ class CodecTest {
                 new Endpoints(7001, 7002, 0x52_54_00_12_34_56L, 40009),
                 new Message.Microsleep(true),
                 new Message.Microsleep(false),
-                new Message.Attach(),
+                new Message.Attach(65535, 0),
                 new Message.Release(),
                 new Message.Ping(Long.MIN_VALUE),
                 new Message.Pong(42),

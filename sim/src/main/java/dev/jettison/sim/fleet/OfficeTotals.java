@@ -9,6 +9,7 @@ final class OfficeTotals {
     final double[] stateSeconds = new double[DesktopState.values().length];
     long consolidations;
     long aborted;
+    long refused;
     long reintegrations;
     final LatencyHistogram latency = new LatencyHistogram();
     double bytes;
@@ -20,6 +21,7 @@ final class OfficeTotals {
         for (int i = 0; i < stateSeconds.length; i++) stateSeconds[i] += o.stateSeconds[i];
         consolidations += o.consolidations;
         aborted += o.aborted;
+        refused += o.refused;
         reintegrations += o.reintegrations;
         latency.addAll(o.latency);
         bytes += o.bytes;

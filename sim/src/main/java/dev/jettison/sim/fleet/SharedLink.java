@@ -7,35 +7,7 @@ import java.util.PriorityQueue;
  * gets capacity / n. Kept in "virtual bytes" — the bytes any one transfer has received since the link
  * was created — so starting, finishing or cancelling a transfer costs O(log n), not O(n).
  */
-public final class SharedLink {
-    /** Transfers are compared by the virtual bytes at which they finish. */
-    public static final class Transfer {
-        final int owner;
-        final double bytes;
-        final double startSeconds;
-        final double finishVirtual;
-        boolean cancelled;
-
-        Transfer(int owner, double bytes, double startSeconds, double finishVirtual) {
-            this.owner = owner;
-            this.bytes = bytes;
-            this.startSeconds = startSeconds;
-            this.finishVirtual = finishVirtual;
-        }
-
-        public int owner() {
-            return owner;
-        }
-
-        public double startSeconds() {
-            return startSeconds;
-        }
-
-        public double bytes() {
-            return bytes;
-        }
-    }
-
+public final class SharedLink implements Link {
     private final double bytesPerSecond;
     private final PriorityQueue<Transfer> queue = new PriorityQueue<>((a, b) -> {
         int c = Double.compare(a.finishVirtual, b.finishVirtual);
@@ -52,20 +24,23 @@ public final class SharedLink {
         this.bytesPerSecond = bitsPerSecond / 8;
     }
 
+    /** Transfers in flight. */
     public int active() {
         return active;
     }
 
-    /** Seconds during which at least one transfer was in flight. */
+    @Override
     public double busySeconds() {
         return busySeconds;
     }
 
+    @Override
     public double deliveredBytes() {
         return deliveredBytes;
     }
 
-    private void advance(double t) {
+    @Override
+    public void advanceTo(double t) {
         if (t < now - 1e-6) throw new IllegalArgumentException("time goes backwards: " + t + " < " + now);
         if (t < now) t = now; // completion times carry rounding error of a few ulps
         if (active > 0) {
@@ -76,35 +51,41 @@ public final class SharedLink {
         now = t;
     }
 
-    public Transfer start(double t, int owner, double bytes) {
-        advance(t);
-        var tr = new Transfer(owner, bytes, t, virtual + bytes);
+    @Override
+    public Transfer start(double t, int owner, double bytes, boolean reintegration) {
+        advanceTo(t);
+        var tr = new Transfer(owner, bytes, t);
+        tr.finishVirtual = virtual + bytes;
+        tr.serviceStart = t;
         queue.add(tr);
         active++;
         return tr;
     }
 
+    @Override
     public void cancel(double t, Transfer tr) {
         if (tr.cancelled) return;
-        advance(t);
+        advanceTo(t);
         tr.cancelled = true;
+        tr.serviceEnd = t;
         active--;
     }
 
-    /** When the next transfer completes if nothing else changes; +inf when idle. */
+    @Override
     public double nextCompletion() {
         Transfer head = head();
         if (head == null) return Double.POSITIVE_INFINITY;
         return now + Math.max(0, head.finishVirtual - virtual) * active / bytesPerSecond;
     }
 
-    /** Completes the transfer due at {@code t} (which must be {@link #nextCompletion()}). */
+    @Override
     public Transfer complete(double t) {
         Transfer head = head();
         if (head == null) throw new IllegalStateException("no transfer in flight");
-        advance(t);
+        advanceTo(t);
         queue.poll();
         active--;
+        head.serviceEnd = t;
         return head;
     }
 

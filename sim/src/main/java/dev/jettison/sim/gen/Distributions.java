@@ -9,9 +9,7 @@ public final class Distributions {
 
     /** Log-normal with the given mean and standard deviation of the variable itself (not of its log). */
     public static double logNormalMeanSd(RandomGenerator rng, double mean, double sd) {
-        double sigma2 = Math.log(1 + (sd * sd) / (mean * mean));
-        double mu = Math.log(mean) - sigma2 / 2;
-        return Math.exp(mu + Math.sqrt(sigma2) * rng.nextGaussian());
+        return LogNormal.ofMeanSd(mean, sd).draw(rng);
     }
 
     /** Log-normal with the given median and log-space sigma. */

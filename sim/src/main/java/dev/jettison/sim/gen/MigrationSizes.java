@@ -35,19 +35,31 @@ public record MigrationSizes(double consolidationMemoryMiB, double consolidation
         return reintegrationMemoryMiB + reintegrationDiskMiB;
     }
 
+    private static final LogNormal CONSOLIDATION_MEMORY = LogNormal.ofMeanSd(CONSOLIDATION_MEMORY_MEAN_MIB, CONSOLIDATION_MEMORY_MEAN_MIB * MEMORY_CV);
+    private static final LogNormal CONSOLIDATION_DISK = LogNormal.ofMeanSd(CONSOLIDATION_DISK_MEAN_MIB, CONSOLIDATION_DISK_MEAN_MIB * DISK_CV);
+    private static final LogNormal REINTEGRATION_MEMORY = LogNormal.ofMeanSd(REINTEGRATION_MEMORY_MEAN_MIB, REINTEGRATION_MEMORY_MEAN_MIB * MEMORY_CV);
+    private static final LogNormal REINTEGRATION_DISK = LogNormal.ofMeanSd(REINTEGRATION_DISK_MEAN_MIB, REINTEGRATION_DISK_MEAN_MIB * DISK_CV);
+
     public static MigrationSizes draw(RandomGenerator rng) {
-        return new MigrationSizes(
-                memory(rng, CONSOLIDATION_MEMORY_MEAN_MIB),
-                disk(rng, CONSOLIDATION_DISK_MEAN_MIB),
-                memory(rng, REINTEGRATION_MEMORY_MEAN_MIB),
-                disk(rng, REINTEGRATION_DISK_MEAN_MIB));
+        return new MigrationSizes(memory(rng, CONSOLIDATION_MEMORY), disk(rng, CONSOLIDATION_DISK),
+                memory(rng, REINTEGRATION_MEMORY), disk(rng, REINTEGRATION_DISK));
     }
 
-    private static double memory(RandomGenerator rng, double mean) {
-        return Math.min(MAX_MEMORY_MIB, Distributions.logNormalMeanSd(rng, mean, mean * MEMORY_CV));
+    /** MiB of one consolidation, memory and disk, drawn alone: the fleet needs only this at that moment. */
+    public static double consolidationMiB(RandomGenerator rng) {
+        return memory(rng, CONSOLIDATION_MEMORY) + disk(rng, CONSOLIDATION_DISK);
     }
 
-    private static double disk(RandomGenerator rng, double mean) {
-        return Math.min(MAX_DISK_MIB, Distributions.logNormalMeanSd(rng, mean, mean * DISK_CV));
+    /** MiB of one reintegration, memory and disk. */
+    public static double reintegrationMiB(RandomGenerator rng) {
+        return memory(rng, REINTEGRATION_MEMORY) + disk(rng, REINTEGRATION_DISK);
+    }
+
+    private static double memory(RandomGenerator rng, LogNormal d) {
+        return Math.min(MAX_MEMORY_MIB, d.draw(rng));
+    }
+
+    private static double disk(RandomGenerator rng, LogNormal d) {
+        return Math.min(MAX_DISK_MIB, d.draw(rng));
     }
 }

@@ -9,10 +9,8 @@ import dev.jettison.sim.analysis.PrefetchComparison;
 import dev.jettison.sim.analysis.SavingsCurve;
 import dev.jettison.sim.analysis.WaitTimeAnalysis;
 import dev.jettison.sim.fleet.ActivitySource;
-import dev.jettison.sim.fleet.FleetConfig;
 import dev.jettison.sim.fleet.FleetResult;
 import dev.jettison.sim.fleet.FleetSimulator;
-import dev.jettison.sim.fleet.Scheme;
 import dev.jettison.sim.gen.GeneratedConsolidation;
 import dev.jettison.sim.gen.MigrationSizes;
 import dev.jettison.sim.gen.RemoteFaultGenerator;
@@ -32,13 +30,9 @@ import java.util.function.Consumer;
 
 /**
  * Regenerates every reproduced figure (3, 4, 5, 6, 7, 9, 10, 11, plus 2) as PNG and CSV and writes
- * report.md setting our numbers beside the paper's.
+ * report.md setting both models' numbers beside the paper's, with the experiments explaining each miss.
  */
 public final class Reproduction {
-    public static final int[] DESKTOPS = {10, 50, 100, 200, 300, 400, 500};
-    public static final double[] TIMEOUT_MIN = {1, 2, 3, 5, 7, 10, 15, 20, 30, 45, 60};
-    /** Figure 10 is for 100 desktops (§6). */
-    public static final int FIG10_DESKTOPS = 100;
     /** VMs whose traces feed Figures 3, 4 and 7; the paper pooled 313 idle periods of 3 users (§3.2). */
     public static final int TRACE_VMS = 60;
 
@@ -118,52 +112,46 @@ public final class Reproduction {
                 .add("consolidation disk", sz[2], cdf(n)).add("reintegration disk", sz[3], cdf(n)), out.resolve("fig9-migration-sizes.png"));
 
         var sim = new FleetSimulator(ActivitySource.generated(seed));
-        Scheme full = Scheme.full();
-        Scheme partial = Scheme.partial(curve);
-
-        log.accept("Figure 10: idle-timeout sweep, " + FIG10_DESKTOPS + " desktops");
-        List<FleetResult> sweep = new ArrayList<>();
-        for (Scheme s : List.of(full, partial)) {
-            for (double m : TIMEOUT_MIN) sweep.add(sim.run(FleetConfig.paper(FIG10_DESKTOPS, DayKind.WEEKDAY, seed).withTimeout(m * 60), s));
-        }
+        var section6 = Section6Report.compute(sim, curve, seed, log);
+        List<FleetResult> sweep = new ArrayList<>(section6.paper().sweep());
+        sweep.addAll(section6.ours().sweep());
+        List<FleetResult> scale = new ArrayList<>(section6.paper().scale());
+        scale.addAll(section6.ours().scale());
         writeFleetCsv("fig10.csv", sweep);
+        writeFleetCsv("fig11.csv", scale);
         var f10a = new Charts.Spec("Figure 10 (left). Energy saved vs network, 100 desktops, idle timeouts 1-60 min", "network (GiB/day, log)", "energy saved (kWh/day)").logX().style(Charts.Style.LINES_AND_POINTS);
         var f10b = new Charts.Spec("Figure 10 (right). Energy saved vs reintegration latency, 100 desktops", "mean reintegration latency (s, log)", "energy saved (kWh/day)").logX().style(Charts.Style.LINES_AND_POINTS);
-        for (Scheme s : List.of(full, partial)) {
-            var sel = sweep.stream().filter(r -> r.scheme().equals(s.name())).toList();
-            double[] kwh = sel.stream().mapToDouble(FleetResult::kWhSavedPerDay).toArray();
-            f10a.add(s.name(), sel.stream().mapToDouble(FleetResult::networkGiBPerDay).toArray(), kwh);
-            f10b.add(s.name(), sel.stream().mapToDouble(FleetResult::latencyMeanS).toArray(), kwh);
-        }
-        Charts.write(f10a, out.resolve("fig10a-energy-vs-network.png"));
-        Charts.write(f10b, out.resolve("fig10b-energy-vs-latency.png"));
-
-        log.accept("Figure 11: 10-500 desktops, 5 min timeout, weekdays and weekends");
-        List<FleetResult> scale = new ArrayList<>();
-        for (DayKind k : DayKind.values()) for (Scheme s : List.of(full, partial)) for (int d : DESKTOPS) scale.add(sim.run(FleetConfig.paper(d, k, seed), s));
-        writeFleetCsv("fig11.csv", scale);
-        double[] xs = Arrays.stream(DESKTOPS).asDoubleStream().toArray();
+        double[] xs = Arrays.stream(ModelRun.DESKTOPS).asDoubleStream().toArray();
         var f11a = new Charts.Spec("Figure 11(a). Mean reintegration latency, weekdays", "desktops", "latency (s, log)").logY().style(Charts.Style.LINES_AND_POINTS);
         var f11b = new Charts.Spec("Figure 11(b). Network use, weekdays", "desktops", "GiB/day (log)").logY().style(Charts.Style.LINES_AND_POINTS);
         var f11c = new Charts.Spec("Figure 11(c). Energy saved", "desktops", "kWh/day").style(Charts.Style.LINES_AND_POINTS)
                 .subtitle("x " + CostModel.DAYS_PER_YEAR + " days x " + CostModel.USD_PER_KWH + " USD/kWh = USD/year");
-        for (Scheme s : List.of(full, partial)) {
-            f11a.add(s.name(), xs, pick(scale, s, DayKind.WEEKDAY, FleetResult::latencyMeanS));
-            f11b.add(s.name(), xs, pick(scale, s, DayKind.WEEKDAY, FleetResult::networkGiBPerDay));
-            for (DayKind k : DayKind.values()) f11c.add(s.name() + " " + k.name().toLowerCase(), xs, pick(scale, s, k, FleetResult::kWhSavedPerDay));
+        for (ModelRun run : List.of(section6.paper(), section6.ours())) {
+            String m = run.model().name() + " model, ";
+            for (String s : List.of("full", "partial")) {
+                var sel = run.sweep().stream().filter(r -> r.scheme().equals(s)).toList();
+                double[] kwh = sel.stream().mapToDouble(FleetResult::kWhSavedPerDay).toArray();
+                f10a.add(m + s, sel.stream().mapToDouble(FleetResult::networkGiBPerDay).toArray(), kwh);
+                f10b.add(m + s, sel.stream().mapToDouble(FleetResult::latencyMeanS).toArray(), kwh);
+                f11a.add(m + s, xs, pick(run.scale(), s, DayKind.WEEKDAY, FleetResult::latencyMeanS));
+                f11b.add(m + s, xs, pick(run.scale(), s, DayKind.WEEKDAY, FleetResult::networkGiBPerDay));
+                for (DayKind k : DayKind.values()) f11c.add(m + s + " " + k.name().toLowerCase(), xs, pick(run.scale(), s, k, FleetResult::kWhSavedPerDay));
+            }
         }
+        Charts.write(f10a, out.resolve("fig10a-energy-vs-network.png"));
+        Charts.write(f10b, out.resolve("fig10b-energy-vs-latency.png"));
         Charts.write(f11a, out.resolve("fig11a-latency.png"));
         Charts.write(f11b, out.resolve("fig11b-network.png"));
         Charts.write(f11c, out.resolve("fig11c-energy.png"));
 
         Path report = out.resolve("report.md");
-        Files.writeString(report, new ReportWriter(seed, p, wait, curve, fast, points, sweep, scale).markdown());
+        Files.writeString(report, new ReportWriter(seed, p, wait, curve, fast, points, section6).markdown());
         log.accept("wrote " + report);
         return report;
     }
 
-    private static double[] pick(List<FleetResult> rs, Scheme s, DayKind k, java.util.function.ToDoubleFunction<FleetResult> f) {
-        return rs.stream().filter(r -> r.scheme().equals(s.name()) && r.config().kind() == k).mapToDouble(f).toArray();
+    private static double[] pick(List<FleetResult> rs, String s, DayKind k, java.util.function.ToDoubleFunction<FleetResult> f) {
+        return rs.stream().filter(r -> r.scheme().equals(s) && r.config().kind() == k).mapToDouble(f).toArray();
     }
 
     private void writeFleetCsv(String name, List<FleetResult> rs) throws IOException {

@@ -11,20 +11,28 @@ import org.junit.jupiter.api.Test;
 class FleetSimulatorTest {
     /** A flat curve keeps these tests independent of the fault generator. */
     private static final SavingsCurve HALF = new SavingsCurve("flat", new double[] {60, 86_400}, new double[] {0.5, 0.5});
+    /** The accounting the hand computations below follow: 4 GiB at line rate, network power while sending, idle power saved away. */
+    static final FleetModel HAND = FleetModel.paper().with(Assumption.TransferPower.NETWORK_POWER).with(Assumption.TimeOnServer.UNTIL_USER_RETURNS);
+
+    static FleetConfig cfg(int desktops, int days, int perLink, long seed, FleetModel model) {
+        return new FleetConfig(desktops, new DayPlan.Only(DayKind.WEEKDAY, days), 300, FleetConfig.GIGABIT, perLink, FleetConfig.UNLIMITED_SERVERS,
+                PowerProfile.TABLE_1, 0.1058, seed, model);
+    }
 
     @Test
     void stateTimeSumsToSimulatedTime() {
         var sim = new FleetSimulator(ActivitySource.generated(3));
-        for (Scheme s : new Scheme[] {Scheme.full(), Scheme.partial(HALF)}) {
-            var cfg = new FleetConfig(60, 2, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 25, PowerProfile.TABLE_1, 0.1058, 3);
-            var r = sim.run(cfg, s);
-            assertEquals(60 * 2 * 86_400.0, r.accountedSeconds(), 1e-3, s.name());
+        for (FleetModel m : new FleetModel[] {FleetModel.paper(), FleetModel.ours()}) {
+            for (Scheme s : new Scheme[] {m.full(), m.partial(HALF)}) {
+                var r = sim.run(cfg(60, 2, 25, 3, m), s);
+                assertEquals(60 * 2 * 86_400.0, r.accountedSeconds(), 1e-3, m.name() + " " + s.name());
+            }
         }
     }
 
     @Test
     void identicalSeedsGiveIdenticalResults() {
-        var cfg = new FleetConfig(80, 1, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 30, PowerProfile.TABLE_1, 0.1058, 11);
+        var cfg = cfg(80, 1, 30, 11, FleetModel.ours());
         var a = new FleetSimulator(ActivitySource.generated(11)).run(cfg, Scheme.partial(HALF));
         var b = new FleetSimulator(ActivitySource.generated(11)).run(cfg, Scheme.partial(HALF));
         assertEquals(a, b);
@@ -37,8 +45,7 @@ class FleetSimulatorTest {
         // Active 08:00-12:00 only. Idle 00:00-08:00 and 12:00-24:00, timeout 5 min, 4 GiB each way at 1 Gbit/s.
         int slot = ActivityDay.SLOT_SECONDS;
         ActivitySource one = (d, day, k) -> new ActivityDay("x", day, k, new int[] {8 * 3600 / slot, 12 * 3600 / slot});
-        var cfg = new FleetConfig(1, 1, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 1, PowerProfile.TABLE_1, 0.1058, 1);
-        var r = new FleetSimulator(one).run(cfg, Scheme.full());
+        var r = new FleetSimulator(one).run(cfg(1, 1, 1, 1, HAND), HAND.full());
         double move = 4096.0 * 1024 * 1024 * 8 / 1e9; // 34.36 s
         assertEquals(2, r.consolidations());
         assertEquals(1, r.reintegrations());
@@ -55,8 +62,8 @@ class FleetSimulatorTest {
         int slot = ActivityDay.SLOT_SECONDS;
         // Idle for 5 min 20 s only: the 34 s full migration starting at 5 min cannot finish.
         ActivitySource one = (d, day, k) -> new ActivityDay("x", day, k, new int[] {0, 3600 / slot, (3600 + 320) / slot, ActivityDay.SLOTS_PER_DAY});
-        var cfg = new FleetConfig(1, 1, DayKind.WEEKDAY, 300, FleetConfig.GIGABIT, 1, PowerProfile.TABLE_1, 0.1058, 1);
-        var full = new FleetSimulator(one).run(cfg, Scheme.full());
+        var cfg = cfg(1, 1, 1, 1, HAND);
+        var full = new FleetSimulator(one).run(cfg, HAND.full());
         assertEquals(1, full.abortedConsolidations());
         assertTrue(full.kWhSavedPerDay() < 0, "an aborted migration only costs energy");
         var partial = new FleetSimulator(one).run(cfg, Scheme.partial(HALF));
@@ -70,5 +77,38 @@ class FleetSimulatorTest {
         assertEquals(950, h.quantile(0.95), 950 * 0.011);
         assertEquals(1000, h.max());
         assertEquals(500.5, h.mean(), 1e-9);
+    }
+
+    @Test
+    void aYearOfAThousandDesktopsIsDeterministicPerSeed() {
+        var m = FleetModel.ours();
+        var cfg = new FleetConfig(1000, new DayPlan.Calendar(DayPlan.Calendar.YEAR), 300, FleetConfig.GIGABIT, 250, FleetConfig.UNLIMITED_SERVERS,
+                PowerProfile.TABLE_1, 0.1058, 5, m);
+        var a = new FleetSimulator(ActivitySource.generated(5)).run(cfg, m.partial(HALF));
+        var b = new FleetSimulator(ActivitySource.generated(5)).run(cfg, m.partial(HALF));
+        assertEquals(a, b);
+        assertEquals(365_000, a.desktopDays());
+        assertEquals(1000 * 365 * 86_400.0, a.accountedSeconds(), 1e-2);
+        var c = new FleetSimulator(ActivitySource.generated(6)).run(cfg.withModel(m), m.partial(HALF));
+        assertNotEquals(a.kWhSavedPerDay(), c.kWhSavedPerDay());
+    }
+
+    @Test
+    void calendarMixesWeekendsBetweenWeekdayAndWeekendOnlyRuns() {
+        var m = FleetModel.paper();
+        var sim = new FleetSimulator(ActivitySource.generated(2));
+        double week = sim.run(new FleetConfig(50, new DayPlan.Calendar(14), 300, FleetConfig.GIGABIT, 50, 0, PowerProfile.TABLE_1, 0.1058, 2, m), m.full()).kWhSavedPerDay();
+        double wd = sim.run(cfg(50, 14, 50, 2, m), m.full()).kWhSavedPerDay();
+        double we = sim.run(new FleetConfig(50, new DayPlan.Only(DayKind.WEEKEND, 14), 300, FleetConfig.GIGABIT, 50, 0, PowerProfile.TABLE_1, 0.1058, 2, m), m.full()).kWhSavedPerDay();
+        assertTrue(week > Math.min(wd, we) && week < Math.max(wd, we), wd + " < " + week + " < " + we);
+    }
+
+    @Test
+    void fullSiteServersRefuseConsolidations() {
+        var m = FleetModel.paper();
+        var cfg = new FleetConfig(40, new DayPlan.Only(DayKind.WEEKDAY, 1), 300, FleetConfig.GIGABIT, 40, 1, PowerProfile.TABLE_1, 0.1058, 4, m);
+        var r = new FleetSimulator(ActivitySource.generated(4)).run(cfg, m.full());
+        assertTrue(r.refusedConsolidations() > 0);
+        assertTrue(r.peakVmsOnServer() <= 4, "a 16 GiB server holds four 4 GiB VMs (§6): " + r.peakVmsOnServer());
     }
 }

@@ -11,18 +11,18 @@ class SharedLinkTest {
     @Test
     void oneTransferRunsAtLineRate() {
         var link = new SharedLink(GBIT);
-        link.start(0, 0, 4 * GIB);
+        link.start(0, 0, 4 * GIB, false);
         assertEquals(4 * GIB * 8 / GBIT, link.nextCompletion(), 1e-9);
     }
 
     @Test
     void twoEqualTransfersTakeTwiceAsLongAsOne() {
         var one = new SharedLink(GBIT);
-        one.start(0, 0, GIB);
+        one.start(0, 0, GIB, false);
         double alone = one.nextCompletion();
         var link = new SharedLink(GBIT);
-        link.start(0, 0, GIB);
-        link.start(0, 1, GIB);
+        link.start(0, 0, GIB, false);
+        link.start(0, 1, GIB, false);
         double t = link.nextCompletion();
         assertEquals(2 * alone, t, 1e-9);
         link.complete(t);
@@ -34,8 +34,8 @@ class SharedLinkTest {
         // A: 1 GiB from t=0. B: 1 GiB from t = alone/2. A has half left, shared: finishes at alone/2 + alone = 1.5 alone.
         var link = new SharedLink(GBIT);
         double alone = GIB * 8 / GBIT;
-        link.start(0, 0, GIB);
-        link.start(alone / 2, 1, GIB);
+        link.start(0, 0, GIB, false);
+        link.start(alone / 2, 1, GIB, false);
         double ta = link.nextCompletion();
         assertEquals(1.5 * alone, ta, 1e-9);
         assertEquals(0, link.complete(ta).owner());
@@ -47,8 +47,8 @@ class SharedLinkTest {
     void cancelledTransferFreesItsShare() {
         var link = new SharedLink(GBIT);
         double alone = GIB * 8 / GBIT;
-        var a = link.start(0, 0, GIB);
-        link.start(0, 1, GIB);
+        var a = link.start(0, 0, GIB, false);
+        link.start(0, 1, GIB, false);
         link.cancel(alone / 2, a); // B received a quarter GiB so far
         assertEquals(alone / 2 + 0.75 * alone, link.nextCompletion(), 1e-9);
         assertEquals(1, link.complete(link.nextCompletion()).owner());
