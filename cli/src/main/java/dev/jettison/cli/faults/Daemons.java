@@ -111,6 +111,16 @@ final class Daemons implements Target, AutoCloseable {
         return desktop.waitFor(timeout);
     }
 
+    /** If the desktop daemon has ended by itself: its exit code and what it said last; else null. */
+    String desktopEnded() {
+        if (desktop == null || desktop.isAlive()) return null;
+        try {
+            return "the desktop daemon exited " + desktop.waitFor(Duration.ofSeconds(5)) + "; " + desktop.stderrTail();
+        } catch (IOException | InterruptedException e) {
+            return "the desktop daemon ended; " + desktop.stderrTail();
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -55,13 +55,24 @@ public sealed interface FaultKind {
         }
     }
 
+    /**
+     * No fault at all: the same trip with nothing injected, to tell a fault's harm from a plain
+     * trip's. Not among the defaults; ask for it with --kinds none.
+     */
+    record None() implements FaultKind {
+        public String name() { return "none"; }
+        public void inject(Target t) { }
+        public void lift(Target t) { }
+    }
+
     /** Every kind, in table order; {@code desktopHasStateDir} says whether desktop-kill can run. */
     static List<FaultKind> all(boolean desktopHasStateDir) {
         return List.of(new ServerKill(), new ServerHang(), new NetCut(), new DesktopKill(desktopHasStateDir));
     }
 
     static FaultKind parse(String name, boolean desktopHasStateDir) {
+        if (name.equals("none")) return new None();
         for (var k : all(desktopHasStateDir)) if (k.name().equals(name)) return k;
-        throw new IllegalArgumentException("unknown fault kind '" + name + "' (server-kill, server-hang, net-cut, desktop-kill)");
+        throw new IllegalArgumentException("unknown fault kind '" + name + "' (server-kill, server-hang, net-cut, desktop-kill, or none)");
     }
 }

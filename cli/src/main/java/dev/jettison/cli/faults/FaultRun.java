@@ -72,6 +72,13 @@ final class FaultRun {
                 checks.fail(e.getMessage());
                 log.line("FAILED: " + e);
             }
+            if (checks.failure != null) {
+                String why = diagnosis(daemons, console);
+                if (!why.isEmpty()) {
+                    checks.failure += " [" + why + "]";
+                    log.line("diagnosis: " + why);
+                }
+            }
         }
         var result = new RunResult(plan, checks.placement, checks.settleMillis, checks.bothSeen, checks.guestBad,
                 checks.imageBad, checks.failure, dir);
@@ -172,6 +179,19 @@ final class FaultRun {
         c.imageBad = check.badBytes();
         log.line("image: " + check);
         if (c.imageBad != 0) c.fail("the disk image has " + c.imageBad + " bad bytes after shutdown (" + check + ")");
+    }
+
+    /** What a failed run's desktop says about its guest: a panic on the console, a daemon that ended. */
+    private static String diagnosis(Daemons daemons, ConsoleLog console) {
+        var parts = new ArrayList<String>();
+        try {
+            console.lines().stream().filter(l -> l.startsWith("JTS:PANIC")).findFirst().ifPresent(l -> parts.add("guest at home: " + l));
+        } catch (IOException e) {
+            parts.add("console log unreadable: " + e.getMessage());
+        }
+        String ended = daemons.desktopEnded();
+        if (ended != null) parts.add(ended);
+        return String.join("; ", parts);
     }
 
     private static void mustSucceed(DaemonHttp.Reply r, String what, RunLog log) throws IOException {

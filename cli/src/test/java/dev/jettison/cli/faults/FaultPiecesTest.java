@@ -36,6 +36,11 @@ class FaultPiecesTest {
             k.lift(r);
             assertEquals(expected.get(k.name()), r.calls, k.name());
         }
+        var control = new Recorder();
+        var none = FaultKind.parse("none", false);
+        none.inject(control);
+        none.lift(control);
+        assertEquals(List.of(), control.calls);
     }
 
     @Test
