@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * A process the benchmark started: its stdout lines are kept (and echoed with a prefix when
  * asked), its stderr goes to a file, and closing it ends it (SIGTERM, then SIGKILL).
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path stderr;
@@ -53,12 +53,12 @@ final class ChildProcess implements AutoCloseable {
         });
     }
 
-    static ChildProcess start(String name, List<String> cmd, Path stderr, PrintStream echo) throws IOException {
+    public static ChildProcess start(String name, List<String> cmd, Path stderr, PrintStream echo) throws IOException {
         return start(name, cmd, stderr, echo, null);
     }
 
     /** As above, and every stdout line is also written to {@code stdoutCopy}. */
-    static ChildProcess start(String name, List<String> cmd, Path stderr, PrintStream echo, Path stdoutCopy) throws IOException {
+    public static ChildProcess start(String name, List<String> cmd, Path stderr, PrintStream echo, Path stdoutCopy) throws IOException {
         try {
             var p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
             return new ChildProcess(name, p, stderr, echo, stdoutCopy);
@@ -67,20 +67,24 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** The command line that runs {@code jettison ARGS} on this JVM and class path. */
-    static List<String> jettison(String... args) {
+    /**
+     * The command line that runs {@code jettison ARGS} on this JVM and class path, or on the class
+     * path in the {@code jettison.classpath} property: a test launcher's own class path may not hold
+     * the command's classes.
+     */
+    public static List<String> jettison(String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         var cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true"));
         String home = System.getProperty("jettison.home");
         if (home != null) cmd.add("-Djettison.home=" + home);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.jettison.cli.Main"));
+        cmd.addAll(List.of("-cp", System.getProperty("jettison.classpath", System.getProperty("java.class.path")), "dev.jettison.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     /** Waits for a stdout line (from index {@code from}) that matches; fails if the process ends first. */
-    synchronized String awaitLine(int from, Predicate<String> match, Duration timeout, String what)
+    public synchronized String awaitLine(int from, Predicate<String> match, Duration timeout, String what)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int i = from;
@@ -93,16 +97,16 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    synchronized int lineCount() { return lines.size(); }
+    public synchronized int lineCount() { return lines.size(); }
 
-    synchronized List<String> lines() { return List.copyOf(lines); }
+    public synchronized List<String> lines() { return List.copyOf(lines); }
 
-    long pid() { return process.pid(); }
+    public long pid() { return process.pid(); }
 
-    boolean isAlive() { return process.isAlive(); }
+    public boolean isAlive() { return process.isAlive(); }
 
     /** Waits for the process to exit by itself; returns its exit code. */
-    int waitFor(Duration timeout) throws InterruptedException, IOException {
+    public int waitFor(Duration timeout) throws InterruptedException, IOException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IOException(name + " did not exit within " + timeout.toSeconds() + " s");
         }
@@ -112,13 +116,26 @@ final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String stderrTail() {
+    public String stderrTail() {
         try {
             var all = java.nio.file.Files.readAllLines(stderr);
             return "stderr (" + stderr + "): " + String.join(" | ", all.subList(Math.max(0, all.size() - 8), all.size()));
         } catch (IOException e) {
             return "no stderr";
         }
+    }
+
+    /** SIGKILL, as a crash would end it, and waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends signal {@code name} (e.g. STOP, CONT) with kill(1): the JDK sends only TERM and KILL. */
+    public void signal(String name) throws IOException, InterruptedException {
+        var p = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IOException("kill -s " + name + " " + process.pid() + " failed: " + out.strip());
     }
 
     @Override

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What the figures were measured on, so no emulated figure is ever read as a native one. */
-record HostInfo(boolean emulated, String label, String cpu, String kernel) {
+public record HostInfo(boolean emulated, String label, String cpu, String kernel) {
     /** tools/kvm-emu's /init mounts its control directory here; nothing else creates it. */
     static final Path KVM_EMU_CONTROL = Path.of("/run/kvm-emu/cmd");
 
-    static HostInfo detect() {
+    public static HostInfo detect() {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));
         String model = cpuinfo.lines().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");

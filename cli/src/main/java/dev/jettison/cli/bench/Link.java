@@ -7,7 +7,7 @@ import java.util.List;
  * Where the two ends of a benchmark run: the desktop side and the server side, each with the
  * address the other reaches it on and the command prefix that runs a process there.
  */
-interface Link extends AutoCloseable {
+public interface Link extends AutoCloseable {
     /** Short name for reports: "loopback" or e.g. "veth-1gbit". */
     String name();
 

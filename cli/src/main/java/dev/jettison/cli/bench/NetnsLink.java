@@ -9,25 +9,46 @@ import java.util.List;
 
 /**
  * Two network namespaces joined by a veth pair whose both directions are shaped with a token
- * bucket ({@code tc qdisc ... tbf rate R}): the desktop on 10.203.X.1, the server on 10.203.X.2.
- * Closing deletes both namespaces (which deletes the veth pair), and so does a failed setup.
+ * bucket ({@code tc qdisc ... tbf rate R}): the desktop on 10.203.X.1, the server on 10.203.X.2
+ * (other users pick their own {@link Naming}). Closing deletes both namespaces (which deletes the
+ * veth pair), and so does a failed setup.
  */
-final class NetnsLink implements Link {
+public final class NetnsLink implements Link {
+    /**
+     * How one user of namespaces names them and addresses them, so that two benchmarks never
+     * share a name: namespaces PREFIX-TAG-d/-s, interfaces PREFIXTAGd/s, addresses NET.X.1/2.
+     */
+    public record Naming(String prefix, String net) {
+        public static final Naming BENCH = new Naming("jb", "10.203");
+
+        public Naming {
+            if (!prefix.matches("[a-z]{1,3}")) throw new IllegalArgumentException("namespace prefix must be 1-3 letters: " + prefix);
+            if (!net.matches("10\\.\\d{1,3}")) throw new IllegalArgumentException("network must be 10.N: " + net);
+        }
+    }
+
     /** Where tools/kvm-emu keeps the emulated host's kernel modules (its initramfs loads only a few). */
     static final Path KVM_EMU_KERNEL = Path.of(System.getenv().getOrDefault("KVM_EMU_CACHE", "/var/cache/jettison/kvm-emu"), "kernel");
 
+    private final Naming naming;
     private final String tag;
     private final long rateBits;
     private boolean open;
 
-    private NetnsLink(String tag, long rateBits) {
+    private NetnsLink(Naming naming, String tag, long rateBits) {
+        this.naming = naming;
         this.tag = tag;
         this.rateBits = rateBits;
     }
 
     /** Creates the namespaces, veth pair and shaping; {@code tag} keeps names unique (a few letters or digits). */
     static NetnsLink create(String tag, long rateBitsPerSecond) throws IOException, InterruptedException {
-        var link = new NetnsLink(tag, rateBitsPerSecond);
+        return create(Naming.BENCH, tag, rateBitsPerSecond);
+    }
+
+    /** As above with names and addresses of {@code naming}; rate 0 leaves the link unshaped. */
+    public static NetnsLink create(Naming naming, String tag, long rateBitsPerSecond) throws IOException, InterruptedException {
+        var link = new NetnsLink(naming, tag, rateBitsPerSecond);
         link.open = true;
         try {
             for (var cmd : link.setupCommands()) run(cmd);
@@ -40,13 +61,13 @@ final class NetnsLink implements Link {
         return link;
     }
 
-    String desktopNs() { return "jb-" + tag + "-d"; }
+    public String desktopNs() { return naming.prefix() + "-" + tag + "-d"; }
 
-    String serverNs() { return "jb-" + tag + "-s"; }
+    public String serverNs() { return naming.prefix() + "-" + tag + "-s"; }
 
-    private String desktopIf() { return "jb" + tag + "d"; }
+    public String desktopIf() { return naming.prefix() + tag + "d"; }
 
-    private String serverIf() { return "jb" + tag + "s"; }
+    public String serverIf() { return naming.prefix() + tag + "s"; }
 
     private int subnet() { return Math.floorMod(tag.hashCode(), 250) + 1; }
 
@@ -54,9 +75,9 @@ final class NetnsLink implements Link {
 
     @Override public long rateBitsPerSecond() { return rateBits; }
 
-    @Override public String desktopHost() { return "10.203." + subnet() + ".1"; }
+    @Override public String desktopHost() { return naming.net() + "." + subnet() + ".1"; }
 
-    @Override public String serverHost() { return "10.203." + subnet() + ".2"; }
+    @Override public String serverHost() { return naming.net() + "." + subnet() + ".2"; }
 
     @Override public List<String> desktopPrefix() { return List.of("ip", "netns", "exec", desktopNs()); }
 
@@ -98,19 +119,19 @@ final class NetnsLink implements Link {
     private void shape() throws IOException, InterruptedException {
         for (var cmd : shapingCommands()) {
             if (exec(cmd).code() != 0) {
-                loadTbf();
+                loadQdisc("sch_tbf");
                 run(cmd);
             }
         }
     }
 
-    /** sch_tbf is not built in; the emulated host's modules live outside /lib/modules. */
-    private static void loadTbf() throws IOException, InterruptedException {
-        var plain = exec(List.of("modprobe", "sch_tbf"));
+    /** A qdisc module that is not built in (sch_tbf, sch_netem); the emulated host's modules live outside /lib/modules. */
+    public static void loadQdisc(String module) throws IOException, InterruptedException {
+        var plain = exec(List.of("modprobe", module));
         if (plain.code() == 0) return;
-        if (Files.isDirectory(KVM_EMU_KERNEL) && exec(List.of("modprobe", "-d", KVM_EMU_KERNEL.toString(), "sch_tbf")).code() == 0) return;
-        throw new IOException("tc has no tbf qdisc here and `modprobe sch_tbf` failed: " + plain.output().strip()
-                + (Files.isDirectory(KVM_EMU_KERNEL) ? " (also tried modprobe -d " + KVM_EMU_KERNEL + ")" : ""));
+        if (Files.isDirectory(KVM_EMU_KERNEL) && exec(List.of("modprobe", "-d", KVM_EMU_KERNEL.toString(), module)).code() == 0) return;
+        throw new IOException("tc has no " + module.substring(4) + " qdisc here and `modprobe " + module + "` failed: "
+                + plain.output().strip() + (Files.isDirectory(KVM_EMU_KERNEL) ? " (also tried modprobe -d " + KVM_EMU_KERNEL + ")" : ""));
     }
 
     @Override
@@ -126,9 +147,9 @@ final class NetnsLink implements Link {
         }
     }
 
-    record Result(int code, String output) {}
+    public record Result(int code, String output) {}
 
-    static Result exec(List<String> cmd) throws IOException, InterruptedException {
+    public static Result exec(List<String> cmd) throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -139,7 +160,7 @@ final class NetnsLink implements Link {
         return new Result(p.waitFor(), out);
     }
 
-    static void run(List<String> cmd) throws IOException, InterruptedException {
+    public static void run(List<String> cmd) throws IOException, InterruptedException {
         var r = exec(cmd);
         if (r.code() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed (exit " + r.code() + "): " + r.output().strip()

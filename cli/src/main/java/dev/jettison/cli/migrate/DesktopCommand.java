@@ -7,6 +7,8 @@ import dev.jettison.agent.desktop.DesktopAgent;
 import dev.jettison.agent.power.HostSuspend;
 import dev.jettison.agent.wol.MacAddress;
 import dev.jettison.core.energy.PowerProfile;
+import dev.jettison.migration.partial.Desktop;
+import dev.jettison.migration.partial.DesktopState;
 import dev.jettison.migration.partial.MigrationException;
 import dev.jettison.migration.partial.ResidueStore;
 import dev.jettison.vmm.devices.virtio.FileBlockBackend;
@@ -29,7 +31,8 @@ import java.util.concurrent.Callable;
 /**
  * The desktop daemon: runs the user's VM, serves its pages and blocks while it is consolidated,
  * and takes commands on a small local HTTP API (POST /consolidate?server=HOST:PORT,
- * POST /reintegrate, GET /status) that {@code jettison consolidate|reintegrate} call.
+ * POST /reintegrate, GET /status) that {@code jettison consolidate|reintegrate} call, and
+ * POST /console?line=TEXT, which types a line into the guest's console while it runs here.
  */
 @Command(name = "desktop", mixinStandardHelpOptions = true,
         description = "Run the desktop daemon: the VM runs here until consolidated to a server.")
@@ -114,13 +117,29 @@ public final class DesktopCommand implements Callable<Integer> {
             }));
             http.createContext("/power.png", ex -> powerPlot(ex, agent));
             http.createContext("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + " desktop " + agent.powerState() + "\n"));
+            http.createContext("/console", ex -> handle(ex, () -> typeLine(ex, desktop)));
             http.start();
-            System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + control);
+            System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + Endpoints.format(http.getAddress()));
             var exit = vm.awaitExit(Duration.ofDays(3650));
             http.stop(0);
             System.err.println("jettison desktop: VM ended: " + exit);
             return exit.clean() ? 0 : 1;
         }
+    }
+
+    /**
+     * POST /console?line=TEXT types one line into the guest's serial console (e.g. the pattern
+     * program's {@code verify}); only while the VM runs here, where its console is.
+     */
+    static String typeLine(HttpExchange ex, Desktop desktop) throws MigrationException {
+        if (!ex.getRequestMethod().equals("POST")) throw new IllegalArgumentException("POST /console?line=TEXT");
+        var line = new ConsoleLine(optionalQuery(ex, "line"));
+        var state = desktop.state();
+        if (state != DesktopState.LOCAL) {
+            throw new MigrationException("VM is " + state + ": its console is not on this desktop; type it when it runs here");
+        }
+        desktop.vm().sendConsoleLine(line.text());
+        return "typed " + line.text().length() + " characters\n";
     }
 
     /** The VM a previous daemon left away, rebuilt paused from its descriptor and its RAM file. */
@@ -192,8 +211,11 @@ public final class DesktopCommand implements Callable<Integer> {
         String body;
         try {
             body = action.run();
-        } catch (MigrationException | IllegalArgumentException e) {
-            status = 409;
+        } catch (IllegalArgumentException e) {
+            status = 400; // the request itself is wrong
+            body = e.getMessage() + "\n";
+        } catch (MigrationException e) {
+            status = 409; // right request, wrong moment (or the migration failed)
             body = e.getMessage() + "\n";
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -204,6 +226,12 @@ public final class DesktopCommand implements Callable<Integer> {
     }
 
     private static String query(HttpExchange ex, String key) {
+        String v = optionalQuery(ex, key);
+        if (v == null) throw new IllegalArgumentException("missing ?" + key + "=");
+        return v;
+    }
+
+    private static String optionalQuery(HttpExchange ex, String key) {
         String q = ex.getRequestURI().getRawQuery();
         if (q != null) {
             for (String kv : q.split("&")) {
@@ -211,6 +239,6 @@ public final class DesktopCommand implements Callable<Integer> {
                 if (eq > 0 && kv.substring(0, eq).equals(key)) return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
-        throw new IllegalArgumentException("missing ?" + key + "=");
+        return null;
     }
 }

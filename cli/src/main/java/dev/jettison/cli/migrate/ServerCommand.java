@@ -37,6 +37,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--request-timeout", description = "seconds without an answer before memtap wakes and re-asks the desktop (default 2)")
     double requestTimeout = 2;
 
+    @Option(names = "--http", description = "read-only status page, GET /vms: one \"vmId state\" line per VM here "
+            + "(e.g. 127.0.0.1:0; default: none)")
+    String http;
+
     @Override
     public Integer call() throws Exception {
         var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch))
@@ -49,8 +53,18 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.flush();
             // SIGTERM (systemctl stop, Ctrl-C): every VM is asked home before the process goes.
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
-            new CountDownLatch(1).await();
+            try (var page = http == null ? null : ServerStatusPage.start(Endpoints.parse(http), () -> states(server))) {
+                if (page != null) System.out.println("jettison server status on http://" + Endpoints.format(page.address()) + "/vms");
+                System.out.flush();
+                new CountDownLatch(1).await();
+            }
         }
         return 0;
+    }
+
+    private static java.util.Map<String, String> states(ConsolidationServer server) {
+        var m = new java.util.HashMap<String, String>();
+        for (String id : server.hostedVmIds()) m.put(id, server.state(id));
+        return m;
     }
 }

@@ -94,6 +94,9 @@ public final class ConsolidationServer implements AutoCloseable {
 
     public int hostedCount() { return hosted.size(); }
 
+    /** The ids of the VMs held here now (running, fenced or going home), for the daemon's status page. */
+    public java.util.Set<String> hostedVmIds() { return java.util.Set.copyOf(hosted.keySet()); }
+
     /** The running VM of {@code vmId}, for tests and the daemon's status page. */
     public VirtualMachine vm(String vmId) {
         var h = hosted.get(vmId);
