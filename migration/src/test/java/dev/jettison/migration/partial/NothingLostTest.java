@@ -6,7 +6,6 @@ import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
 import dev.jettison.vmm.VmExit;
 import dev.jettison.vmm.guest.TestGuest;
-import dev.jettison.vmm.kvm.Kvm;
 import dev.jettison.vmm.memory.MemoryLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -26,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A user's data comes first: consolidations start clean, and every failure ends with the guest
@@ -42,9 +40,7 @@ class NothingLostTest {
 
     @BeforeEach
     void kvm() {
-        var reason = Kvm.unavailableReason();
-        assumeTrue(reason.isEmpty(), () -> "needs KVM: " + reason.orElse(""));
-        assumeTrue("root".equals(System.getProperty("user.name")), "userfaultfd needs root here");
+        KvmGuests.require();
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
 import dev.jettison.vmm.VmExit;
 import dev.jettison.vmm.guest.TestGuest;
-import dev.jettison.vmm.kvm.Kvm;
 import dev.jettison.vmm.memory.MemoryLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Partial migration end to end under KVM, desktop and server over loopback TCP: the pattern
@@ -35,9 +33,7 @@ class PartialMigrationTest {
 
     @BeforeEach
     void kvm() {
-        var reason = Kvm.unavailableReason();
-        assumeTrue(reason.isEmpty(), () -> "needs KVM: " + reason.orElse(""));
-        assumeTrue("root".equals(System.getProperty("user.name")), "userfaultfd needs root here");
+        KvmGuests.require();
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
 import dev.jettison.vmm.guest.TestGuest;
-import dev.jettison.vmm.kvm.Kvm;
 import dev.jettison.vmm.memory.MemoryLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -17,7 +16,6 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A server that lives for months sees thousands of consolidations: a hundred of them, with a
@@ -27,9 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ResourceLeakTest {
     @BeforeEach
     void kvm() {
-        var reason = Kvm.unavailableReason();
-        assumeTrue(reason.isEmpty(), () -> "needs KVM: " + reason.orElse(""));
-        assumeTrue("root".equals(System.getProperty("user.name")), "userfaultfd needs root here");
+        KvmGuests.require();
     }
 
     @Test
