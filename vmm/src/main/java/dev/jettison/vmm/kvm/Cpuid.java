@@ -108,6 +108,19 @@ public record Cpuid(List<Entry> entries) {
         return buf;
     }
 
+    /** These leaves with bit {@code bit} of {@code register} set or cleared in every sub-leaf of {@code function}. */
+    public Cpuid withBit(int function, Register register, int bit, boolean set) {
+        var out = new ArrayList<Entry>(entries.size());
+        for (var e : entries) {
+            if (e.function() == function) {
+                int v = e.register(register);
+                e = e.withRegister(register, set ? v | (1 << bit) : v & ~(1 << bit));
+            }
+            out.add(e);
+        }
+        return new Cpuid(List.copyOf(out));
+    }
+
     public Cpuid masked(List<Mask> masks) {
         var out = new ArrayList<Entry>(entries.size());
         for (var e : entries) {

@@ -75,6 +75,15 @@ public final class KvmVcpu implements AutoCloseable {
         }
     }
 
+    /** KVM_GET_MP_STATE: one of KvmStructs.MP_STATE_*. */
+    public int mpState() {
+        try (var arena = Arena.ofConfined()) {
+            var buf = arena.allocate(KvmCpuStructs.MP_STATE);
+            Libc.ioctl(fd.get(), KvmIoctl.GET_MP_STATE, buf, "KVM_GET_MP_STATE on vCPU " + id);
+            return (int) KvmCpuStructs.MP_STATE_VALUE.get(buf);
+        }
+    }
+
     public byte[] regs() { return get(KvmIoctl.GET_REGS, KvmStructs.REGS_SIZE, "KVM_GET_REGS"); }
 
     public void setRegs(byte[] regs) { set(KvmIoctl.SET_REGS, regs, "KVM_SET_REGS"); }
