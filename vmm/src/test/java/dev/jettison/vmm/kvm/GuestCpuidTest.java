@@ -48,4 +48,23 @@ class GuestCpuidTest {
         assertEquals(1, c.find(1, 0).ebx() >>> 24);
         assertEquals(HYPERVISOR | X2APIC | 1 | 1 << 24, c.find(1, 0).ecx());
     }
+
+    @Test
+    void twoVcpusAreTwoCoresOfOnePackageNotTheHostsThreads() {
+        // An Intel host with 2 threads per core and 8 cores, an AMD host's extended leaves: as KVM passes them on.
+        var host = new Cpuid(List.of(
+                new Cpuid.Entry(4, 0, 1, 0x1c004121, 0, 0, 0), new Cpuid.Entry(4, 3, 1, 0x1c03c163, 0, 0, 0),
+                new Cpuid.Entry(0xB, 0, 1, 1, 2, 0x100, 5), new Cpuid.Entry(0xB, 1, 1, 4, 16, 0x201, 5),
+                new Cpuid.Entry(0x80000001, 0, 0, 0, 0, 0x75, 0), new Cpuid.Entry(0x80000008, 0, 0, 0x3028, 0, 0x400f, 0),
+                new Cpuid.Entry(0x8000001E, 0, 0, 9, 0x105, 0x300, 0)));
+        var v1 = host.forVcpu(1, 2);
+        assertEquals(0x04000121, v1.find(4, 0).eax(), "L1: one core per cache, one package of 2 cores");
+        assertEquals(0x04004163, v1.find(4, 3).eax(), "L3: shared by both cores");
+        assertEquals(new Cpuid.Entry(0xB, 0, 1, 0, 1, 0x100, 1), v1.find(0xB, 0), "one thread per core");
+        assertEquals(new Cpuid.Entry(0xB, 1, 1, 1, 2, 0x201, 1), v1.find(0xB, 1), "two cores, one APIC ID bit for them");
+        assertEquals(0x77, v1.find(0x80000001, 0).ecx(), "CmpLegacy: leaf 1's count is of cores");
+        assertEquals(0x1001, v1.find(0x80000008, 0).ecx(), "2 cores (NC = 1), one APIC ID bit");
+        assertEquals(new Cpuid.Entry(0x8000001E, 0, 0, 1, 1, 0, 0), v1.find(0x8000001E, 0));
+        assertEquals(0x75, host.forVcpu(0, 1).find(0x80000001, 0).ecx(), "one vCPU: no CmpLegacy");
+    }
 }
