@@ -3,6 +3,7 @@ package dev.jettison.vmm;
 import dev.jettison.sys.MappedRegion;
 import dev.jettison.sys.net.TapDevice;
 import dev.jettison.vmm.boot.BootCpuState;
+import dev.jettison.vmm.boot.BootMsrs;
 import dev.jettison.vmm.boot.BzImage;
 import dev.jettison.vmm.boot.LinuxLoader;
 import dev.jettison.vmm.boot.MpTable;
@@ -178,6 +179,7 @@ public final class VirtualMachine implements AutoCloseable {
                     Long.toHexString(loaded.initrdAddress()));
             var cpuid = GuestCpuid.of(kvm).masked(config.cpuidMasks());
             vm.setCpuid(cpuid);
+            for (var v : vm.vcpuList) BootMsrs.apply(v, cpuid);
             BootCpuState.apply(vm.vcpuList.get(0)); // the APs wait for INIT/SIPI in the in-kernel LAPIC
         });
     }

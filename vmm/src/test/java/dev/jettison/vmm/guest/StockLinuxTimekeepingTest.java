@@ -83,6 +83,8 @@ class StockLinuxTimekeepingTest {
             assertTrue(log.contains("TSC deadline timer available"), "the kernel saw the TSC-deadline timer");
             assertTrue(!log.contains("APIC timer disabled"), "the LAPIC timer is in use");
             assertTrue(log.contains("smpboot: Total of 2 processors activated"), "both vCPUs run");
+            assertTrue(log.contains("x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT"),
+                    "MTRRs on at entry, so the kernel sets up PAT with write-combining, as after SeaBIOS under QEMU");
         }
     }
 
