@@ -99,7 +99,14 @@ public final class VcpuSet {
         boolean previous = false;
         while (!exit.isDone()) {
             try {
-                Thread.sleep(HALT_CHECK_PERIOD);
+                try {
+                    exit.get(HALT_CHECK_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    return; // the VM ended: nothing left to watch, and no thread left behind
+                } catch (TimeoutException stillRunning) {
+                    // time for the next check
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return;
+                }
                 boolean halted = allHaltedForGood();
                 if (halted && previous) {
                     LOG.info("every vCPU halted with interrupts disabled: the guest powered the machine off");

@@ -4,6 +4,8 @@ import dev.jettison.vmm.kvm.Cpuid;
 import dev.jettison.vmm.kvm.KvmVcpu;
 import dev.jettison.vmm.memory.MemoryLayout;
 
+import java.util.List;
+
 /**
  * The MSRs firmware would have left set on every CPU before the kernel runs; we have no
  * firmware, and KVM's reset values differ from a PC's after its BIOS in two ways that Linux
@@ -24,6 +26,16 @@ public final class BootMsrs {
     /** Leaf 0x80000008 EAX[7:0]: physical address bits, which bound the MTRR mask. */
     static final int LEAF_ADDRESS_SIZES = 0x80000008;
     static final int DEFAULT_PHYS_BITS = 36;
+
+    /** MSR_IA32_CR_PAT: the page attribute table the kernel programs once MTRRs are on. */
+    static final int MSR_IA32_CR_PAT = 0x277;
+    /**
+     * What a descriptor must carry besides the MSRs KVM lists (KVM_GET_MSR_INDEX_LIST, which
+     * leaves out the MTRRs and, on older kernels, PAT): what {@link #apply} sets and what the
+     * kernel builds on it, so that a moved guest keeps its memory types.
+     */
+    public static final List<Integer> CAPTURED = List.of(MSR_IA32_MISC_ENABLE, MSR_MTRR_DEF_TYPE,
+            MSR_MTRR_PHYS_BASE0, MSR_MTRR_PHYS_MASK0, MSR_IA32_CR_PAT);
 
     private BootMsrs() {}
 

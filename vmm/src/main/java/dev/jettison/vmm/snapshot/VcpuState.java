@@ -4,6 +4,7 @@ import dev.jettison.sys.Errno;
 import dev.jettison.sys.SysException;
 import dev.jettison.sys.kvm.KvmIoctl;
 import dev.jettison.sys.kvm.KvmStructs;
+import dev.jettison.vmm.boot.BootMsrs;
 import dev.jettison.vmm.kvm.KvmVcpu;
 
 import java.util.Arrays;
@@ -46,11 +47,14 @@ public record VcpuState(int id, byte[] mpState, byte[] regs, byte[] sregs, byte[
     }
 
     /**
-     * The MSRs of {@code candidates} this vCPU lets us read: KVM_GET_MSRS stops at the first
-     * unreadable index, so we drop it and retry.
+     * The MSRs of {@code candidates} (KVM's list) and of {@link BootMsrs#CAPTURED} this vCPU lets
+     * us read: KVM_GET_MSRS stops at the first unreadable index, so we drop it and retry.
      */
     public static int[] readableMsrs(KvmVcpu vcpu, int[] candidates) {
-        int[] list = candidates.clone();
+        var all = new java.util.LinkedHashSet<Integer>();
+        for (int m : candidates) all.add(m);
+        all.addAll(BootMsrs.CAPTURED); // KVM's own first, in its order (the TSC before the TSC deadline)
+        int[] list = all.stream().mapToInt(Integer::intValue).toArray();
         while (list.length > 0) {
             try {
                 vcpu.msrs(list);
