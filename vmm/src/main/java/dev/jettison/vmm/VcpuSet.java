@@ -262,6 +262,7 @@ public final class VcpuSet {
             while (true) {
                 synchronized (this) {
                     if (request == Request.PAUSE) {
+                        vcpu.markPausedForKvmClock();
                         parked++;
                         notifyAll();
                         while (request == Request.PAUSE) wait();
