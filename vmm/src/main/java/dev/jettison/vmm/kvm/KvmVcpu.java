@@ -64,6 +64,18 @@ public final class KvmVcpu implements AutoCloseable {
         Libc.ioctlOrErrno(fd.get(), KvmIoctl.KVMCLOCK_CTRL, 0L, "KVM_KVMCLOCK_CTRL on vCPU " + id, Errno.EINVAL);
     }
 
+    /** KVM_GET_TSC_KHZ: the rate of this vCPU's TSC, or 0 where KVM does not know it. */
+    public int tscKhz() {
+        int khz = Libc.ioctlOrErrno(fd.get(), KvmIoctl.GET_TSC_KHZ, 0L, "KVM_GET_TSC_KHZ on vCPU " + id,
+                Errno.EIO, Errno.ENOTTY, Errno.EINVAL);
+        return Math.max(0, khz);
+    }
+
+    /** KVM_SET_TSC_KHZ: runs this vCPU's TSC at {@code khz}, scaled by the CPU where the host's rate differs. */
+    public void setTscKhz(int khz) {
+        Libc.ioctl(fd.get(), KvmIoctl.SET_TSC_KHZ, khz, "KVM_SET_TSC_KHZ " + khz + " on vCPU " + id);
+    }
+
     public void setCpuid(Cpuid cpuid) {
         try (var arena = Arena.ofConfined()) {
             Libc.ioctl(fd.get(), KvmIoctl.SET_CPUID2, cpuid.toNative(arena), "KVM_SET_CPUID2 on vCPU " + id);
