@@ -2,6 +2,18 @@ package dev.jettison.vmm.kvm;
 
 import dev.jettison.sys.kvm.KvmIoctl;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The CPUID every guest of ours sees, the test guest and Debian's kernel alike: what this KVM
  * supports (KVM_GET_SUPPORTED_CPUID), plus what KVM emulates but leaves for the VMM to offer,
@@ -35,7 +47,43 @@ public final class GuestCpuid {
 
     /** The leaves for a new VM on {@code kvm}. */
     public static Cpuid of(Kvm kvm) {
-        return normalise(kvm.supportedCpuid(), kvm.checkExtension(KvmIoctl.CAP_TSC_DEADLINE_TIMER) > 0);
+        var c = normalise(kvm.supportedCpuid(), kvm.checkExtension(KvmIoctl.CAP_TSC_DEADLINE_TIMER) > 0);
+        return hostModelName().map(name -> withBrandString(c, name)).orElse(c);
+    }
+
+    /** Leaves 0x80000002..0x80000004: the processor brand string, 16 bytes each, NUL-terminated. */
+    static final int LEAF_BRAND_FIRST = 0x80000002, BRAND_LEAVES = 3, BRAND_BYTES = 16 * BRAND_LEAVES;
+    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+
+    /**
+     * The host CPU's name in the brand string leaves, which KVM reports empty (QEMU's -cpu host
+     * fills them from the host's CPUID): without it the guest names its CPU after the family
+     * alone ("AMD Hammer") in /proc/cpuinfo and its boot log. Leaves absent from {@code c} stay absent.
+     */
+    static Cpuid withBrandString(Cpuid c, String name) {
+        byte[] b = Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), BRAND_BYTES);
+        b[BRAND_BYTES - 1] = 0;
+        var words = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        var out = new ArrayList<Cpuid.Entry>(c.entries().size());
+        for (var e : c.entries()) {
+            int leaf = e.function() - LEAF_BRAND_FIRST;
+            if (leaf >= 0 && leaf < BRAND_LEAVES && e.index() == 0) {
+                int w = leaf * 4;
+                e = new Cpuid.Entry(e.function(), 0, e.flags(), words.get(w), words.get(w + 1), words.get(w + 2), words.get(w + 3));
+            }
+            out.add(e);
+        }
+        return new Cpuid(List.copyOf(out));
+    }
+
+    /** The first "model name" in /proc/cpuinfo: the brand string of this host's CPU. */
+    static Optional<String> hostModelName() {
+        try (var lines = Files.lines(CPUINFO)) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip());
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

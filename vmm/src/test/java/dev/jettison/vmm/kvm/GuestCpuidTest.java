@@ -67,4 +67,21 @@ class GuestCpuidTest {
         assertEquals(new Cpuid.Entry(0x8000001E, 0, 0, 1, 1, 0, 0), v1.find(0x8000001E, 0));
         assertEquals(0x75, host.forVcpu(0, 1).find(0x80000001, 0).ecx(), "one vCPU: no CmpLegacy");
     }
+
+    @Test
+    void theBrandStringIsTheHostsCpuName() {
+        var empty = new Cpuid(List.of(new Cpuid.Entry(0x80000002, 0, 0, 0, 0, 0, 0),
+                new Cpuid.Entry(0x80000003, 0, 0, 0, 0, 0, 0), new Cpuid.Entry(0x80000004, 0, 0, 0, 0, 0, 0)));
+        var c = GuestCpuid.withBrandString(empty, "AMD EPYC 7B13 64-Core Processor");
+        var text = new StringBuilder();
+        for (int leaf = 0x80000002; leaf <= 0x80000004; leaf++) {
+            var e = c.find(leaf, 0);
+            for (int w : new int[] {e.eax(), e.ebx(), e.ecx(), e.edx()}) {
+                for (int k = 0; k < 4; k++) text.append((char) ((w >>> (8 * k)) & 0xFF));
+            }
+        }
+        assertEquals("AMD EPYC 7B13 64-Core Processor", text.toString().replace("\0", ""));
+        var tooLong = GuestCpuid.withBrandString(empty, "x".repeat(60)).find(0x80000004, 0);
+        assertEquals(0, tooLong.edx() >>> 24, "the 48th byte stays NUL");
+    }
 }
