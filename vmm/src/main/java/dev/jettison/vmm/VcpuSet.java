@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -34,6 +36,12 @@ public final class VcpuSet {
     private static final Logger LOG = LoggerFactory.getLogger(VcpuSet.class);
 
     private enum Request { RUN, PAUSE, STOP }
+
+    /** How often a running VM is checked for having halted for good ({@link #watchForHalt}). */
+    private static final Duration HALT_CHECK_PERIOD = Duration.ofSeconds(1);
+    /** How long a check waits for the kicked vCPUs to answer; a halted vCPU answers at once. */
+    private static final Duration HALT_ANSWER_TIMEOUT = Duration.ofMillis(500);
+    private static final long RFLAGS_IF = 1L << 9;
 
     private final List<KvmVcpu> vcpus;
     private final IoBus io;
@@ -79,11 +87,6 @@ public final class VcpuSet {
         }
     }
 
-    /** How often a running VM is checked for having halted for good. */
-    private static final Duration HALT_CHECK_PERIOD = Duration.ofSeconds(1);
-    /** How long a check waits for the kicked vCPUs to answer; a halted vCPU answers at once. */
-    private static final Duration HALT_ANSWER_TIMEOUT = Duration.ofMillis(500);
-
     /**
      * Ends the VM as powered off once every vCPU has stopped for good, in two checks in a row.
      * That is how a PC without a power-off device ends: Linux without ACPI (acpi=off) turns
@@ -100,11 +103,11 @@ public final class VcpuSet {
         while (!exit.isDone()) {
             try {
                 try {
-                    exit.get(HALT_CHECK_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    exit.get(HALT_CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
                     return; // the VM ended: nothing left to watch, and no thread left behind
                 } catch (TimeoutException stillRunning) {
                     // time for the next check
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     return;
                 }
                 boolean halted = allHaltedForGood();
@@ -161,8 +164,6 @@ public final class VcpuSet {
         if (mp == KvmStructs.MP_STATE_UNINITIALIZED || mp == KvmStructs.MP_STATE_INIT_RECEIVED) return true;
         return mp == KvmStructs.MP_STATE_HALTED && (vcpu.reg(vcpu.regs(), KvmStructs.Reg.RFLAGS) & RFLAGS_IF) == 0;
     }
-
-    private static final long RFLAGS_IF = 1L << 9;
 
     private boolean anyKickMissing() {
         for (int i = 0; i < kicks.length; i++) if (kicks[i] == null && !started[i]) return true;

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 
 /**
  * Everything KVM needs to resume one vCPU elsewhere, as the raw kernel structs. Captured in
@@ -78,7 +79,7 @@ public record VcpuState(int id, byte[] mpState, byte[] regs, byte[] sregs, byte[
      * us read: KVM_GET_MSRS stops at the first unreadable index, so we drop it and retry.
      */
     public static int[] readableMsrs(KvmVcpu vcpu, int[] candidates) {
-        var all = new java.util.LinkedHashSet<Integer>();
+        var all = new LinkedHashSet<Integer>();
         for (int m : candidates) all.add(m);
         all.addAll(BootMsrs.CAPTURED); // KVM's own first, in its order (the TSC before the TSC deadline)
         int[] list = all.stream().mapToInt(Integer::intValue).toArray();
