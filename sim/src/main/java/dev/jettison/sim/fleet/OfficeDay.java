@@ -25,7 +25,7 @@ final class OfficeDay {
     private final int day;
     private final int[][] runs; // each desktop's active runs, ActivityDay's layout: [start0, end0, start1, ...] in slots
     private final Link link;
-    private final EventHeap events;
+    private final DayQueue events;
     private final OfficeTotals out = new OfficeTotals();
     private final PowerProfile p;
     private final double transferExtraWatts;
@@ -59,7 +59,7 @@ final class OfficeDay {
         var kind = cfg.plan().kindOf(day);
         for (int i = 0; i < n; i++) runs[i] = source.activeRuns(first + i, day, kind);
         this.link = Link.of(cfg.model().sharing(), cfg.effectiveLinkBitsPerSecond());
-        this.events = new EventHeap(n);
+        this.events = new DayQueue(n, DAY);
         this.state = new DesktopState[n];
         this.since = new double[n];
         this.stayStart = new double[n];
