@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The pending time of each desktop of one site-day, in the same total order as {@link EventHeap}
- * ((time, desktop), earliest first) but kept in buckets of {@value #BUCKET_SECONDS} s across the day:
+ * ((time, desktop), earliest first) but kept in buckets of {@value #BUCKET_SECONDS} s (the tracker's slot) across the day:
  * a desktop's events are whole 5 s slots apart (its idle periods, and their timeouts), so a bucket
  * holds a handful of desktops and rescheduling one is O(1). The heap it replaces sifted every
  * rescheduled desktop through ~5 levels of unpredictable branches.
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * ({@code DayQueueTest}).
  */
 final class DayQueue {
-    static final double BUCKET_SECONDS = 10;
+    static final double BUCKET_SECONDS = 5;
 
     private final double[] key;
     private final int[] bucketOf; // -1: no pending time
