@@ -23,9 +23,9 @@ final class OfficeDay {
     private final int first;
     private final int n;
     private final int day;
-    private final ActivityDay[] days;
+    private final int[][] runs; // each desktop's active runs, ActivityDay's layout: [start0, end0, start1, ...] in slots
     private final Link link;
-    private final EventHeap events;
+    private final DayQueue events;
     private final OfficeTotals out = new OfficeTotals();
     private final PowerProfile p;
     private final double transferExtraWatts;
@@ -55,11 +55,11 @@ final class OfficeDay {
         this.stayEndsWhenBack = cfg.model().timeOnServer() == TimeOnServer.UNTIL_REINTEGRATED;
         this.capacity = cfg.serversPerSite() == FleetConfig.UNLIMITED_SERVERS ? Integer.MAX_VALUE
                 : cfg.serversPerSite() * ServerMemory.vmsPerServer(WorkingSet.SERVER_MEMORY_MIB, scheme.serverMiBPerVm());
-        this.days = new ActivityDay[n];
+        this.runs = new int[n][];
         var kind = cfg.plan().kindOf(day);
-        for (int i = 0; i < n; i++) days[i] = source.day(first + i, day, kind);
+        for (int i = 0; i < n; i++) runs[i] = source.activeRuns(first + i, day, kind);
         this.link = Link.of(cfg.model().sharing(), cfg.effectiveLinkBitsPerSecond());
-        this.events = new EventHeap(n);
+        this.events = new DayQueue(n, DAY);
         this.state = new DesktopState[n];
         this.since = new double[n];
         this.stayStart = new double[n];
@@ -98,25 +98,30 @@ final class OfficeDay {
 
     /** The desktop's next event: the timeout of its current long-enough idle period, or its end. */
     private void schedule(int d) {
-        ActivityDay a = days[d];
-        int runs = a.runCount();
+        int[] a = this.runs[d];
+        int runs = a.length / 2;
+        double timeout = cfg.idleTimeoutSeconds();
+        // Skips the periods too short to time out in a local, stored once: most of a day's periods are.
+        int i = period[d];
         while (true) {
-            int i = period[d];
-            double start = i == 0 ? 0 : a.runEnd(i - 1) * (double) ActivityDay.SLOT_SECONDS;
-            if (i > 0 && a.runEnd(i - 1) >= ActivityDay.SLOTS_PER_DAY) {
+            double start = i == 0 ? 0 : a[2 * i - 1] * (double) ActivityDay.SLOT_SECONDS;
+            if (i > 0 && a[2 * i - 1] >= ActivityDay.SLOTS_PER_DAY) {
+                period[d] = i;
                 events.set(d, Double.POSITIVE_INFINITY);
                 return;
             }
-            double end = i < runs ? a.runStart(i) * (double) ActivityDay.SLOT_SECONDS : DAY;
-            if (end - start <= cfg.idleTimeoutSeconds() || (i == 0 && end == 0)) {
+            double end = i < runs ? a[2 * i] * (double) ActivityDay.SLOT_SECONDS : DAY;
+            if (end - start <= timeout || (i == 0 && end == 0)) {
                 if (i >= runs) {
+                    period[d] = i;
                     events.set(d, Double.POSITIVE_INFINITY);
                     return;
                 }
-                period[d]++;
+                i++;
                 continue;
             }
-            events.set(d, timedOut[d] ? (end >= DAY ? Double.POSITIVE_INFINITY : end) : start + cfg.idleTimeoutSeconds());
+            period[d] = i;
+            events.set(d, timedOut[d] ? (end >= DAY ? Double.POSITIVE_INFINITY : end) : start + timeout);
             return;
         }
     }

@@ -1,18 +1,20 @@
 package dev.jettison.sim.fleet;
 
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
 /**
  * A network link shared fairly by all transfers in flight (processor sharing): with n transfers each
  * gets capacity / n. Kept in "virtual bytes" — the bytes any one transfer has received since the link
  * was created — so starting, finishing or cancelling a transfer costs O(log n), not O(n).
+ *
+ * <p>An owner (a desktop) has at most one transfer in flight, so transfers are keyed by owner in an
+ * {@link EventHeap} ordered by (finish, owner), and a cancelled one leaves it at once: no boxed queue
+ * entries, and the completion order is the same total order as before.
  */
 public final class SharedLink implements Link {
     private final double bytesPerSecond;
-    private final PriorityQueue<Transfer> queue = new PriorityQueue<>((a, b) -> {
-        int c = Double.compare(a.finishVirtual, b.finishVirtual);
-        return c != 0 ? c : Integer.compare(a.owner, b.owner);
-    });
+    private final EventHeap finish = new EventHeap(16);
+    private Transfer[] byOwner = new Transfer[16];
     private double virtual;
     private double now;
     private int active;
@@ -57,7 +59,10 @@ public final class SharedLink implements Link {
         var tr = new Transfer(owner, bytes, t);
         tr.finishVirtual = virtual + bytes;
         tr.serviceStart = t;
-        queue.add(tr);
+        if (owner >= byOwner.length) byOwner = Arrays.copyOf(byOwner, Math.max(owner + 1, byOwner.length * 2));
+        if (byOwner[owner] != null) throw new IllegalStateException("owner " + owner + " already has a transfer in flight");
+        byOwner[owner] = tr;
+        finish.set(owner, tr.finishVirtual);
         active++;
         return tr;
     }
@@ -68,30 +73,27 @@ public final class SharedLink implements Link {
         advanceTo(t);
         tr.cancelled = true;
         tr.serviceEnd = t;
+        finish.set(tr.owner, Double.POSITIVE_INFINITY);
+        byOwner[tr.owner] = null;
         active--;
     }
 
     @Override
     public double nextCompletion() {
-        Transfer head = head();
-        if (head == null) return Double.POSITIVE_INFINITY;
-        return now + Math.max(0, head.finishVirtual - virtual) * active / bytesPerSecond;
+        if (finish.isEmpty()) return Double.POSITIVE_INFINITY;
+        return now + Math.max(0, finish.peekKey() - virtual) * active / bytesPerSecond;
     }
 
     @Override
     public Transfer complete(double t) {
-        Transfer head = head();
-        if (head == null) throw new IllegalStateException("no transfer in flight");
+        if (finish.isEmpty()) throw new IllegalStateException("no transfer in flight");
+        int owner = finish.peek();
+        Transfer head = byOwner[owner];
         advanceTo(t);
-        queue.poll();
+        finish.set(owner, Double.POSITIVE_INFINITY);
+        byOwner[owner] = null;
         active--;
         head.serviceEnd = t;
         return head;
-    }
-
-    private Transfer head() {
-        Transfer h;
-        while ((h = queue.peek()) != null && h.cancelled) queue.poll();
-        return h;
     }
 }
