@@ -26,14 +26,18 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--prefetch", defaultValue = "ondemand:20", description = "Prefetch policy the replay applies (default: ${DEFAULT-VALUE}).")
     String prefetch;
 
+    @Option(names = "--time-scale", defaultValue = "1", description = "The live desktop's --time-scale: the trace's wall milliseconds are stretched by it to the power curve's desktop seconds (default: ${DEFAULT-VALUE}).")
+    double timeScale;
+
     @Option(names = "--curve-vms", defaultValue = "40", description = "Generated VMs behind our Figure 7 curve (default: ${DEFAULT-VALUE}).")
     int curveVms;
 
     @Override
     public Integer call() throws Exception {
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) throw new IllegalArgumentException("--time-scale must be > 0, got " + timeScale);
         var policy = PrefetchPolicy.parse(prefetch);
         var curve = SavingsCurve.compute(new RemoteFaultGenerator(common.seed), common.powerProfile(), curveVms, PrefetchPolicy.paperDefault());
-        var r = LiveReplay.of(faults, power, common.powerProfile(), policy, curve);
+        var r = LiveReplay.of(faults, power, common.powerProfile(), policy, curve, timeScale);
         var m = r.measured();
         var p = r.replayed();
         System.out.printf("consolidation %s #%d: %.0f s away, %d demand faults, %.2f MiB pulled live%n%n", r.header().vmId(), r.header().consolidation(),

@@ -1,6 +1,7 @@
 package dev.jettison.sim.fleet;
 
 import dev.jettison.sim.gen.OfficeActivityGenerator;
+import dev.jettison.sim.gen.OfficeCalibration;
 import dev.jettison.sim.trace.ActivityDay;
 import dev.jettison.sim.trace.ActivityTraceReader;
 import dev.jettison.sim.trace.DayKind;
@@ -20,7 +21,12 @@ public interface ActivitySource {
     }
 
     static ActivitySource generated(long seed) {
-        var g = new OfficeActivityGenerator(seed);
+        return generated(seed, OfficeCalibration.DEFAULT);
+    }
+
+    /** The generator with another calibration: the input experiments of issue 14 vary it. */
+    static ActivitySource generated(long seed, OfficeCalibration cal) {
+        var g = new OfficeActivityGenerator(seed, cal);
         return new ActivitySource() {
             @Override
             public ActivityDay day(int desktop, int day, DayKind kind) {

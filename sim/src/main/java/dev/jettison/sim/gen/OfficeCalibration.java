@@ -31,4 +31,71 @@ public record OfficeCalibration(
             40 * 60.0, 0.7,
             0.25, 21 * 3600.0, 3600.0, 20 * 60.0, 90 * 60.0,
             0.35, 30 * 60.0, 180 * 60.0);
+    /**
+     * The idle-interval distribution stretched: the medium and long idle gaps' medians times {@code factor}
+     * (short gaps, the ones under the tracker's 5 min, stay as they are). For the input experiments (issue 14).
+     */
+    public OfficeCalibration withIdleGapScale(double factor) {
+        positive("idle gap scale", factor);
+        return new OfficeCalibration(absentWeekdayProbability, arrivalMean, arrivalSd, workdayMean, workdaySd,
+                lunchStartMean, lunchStartSd, lunchMin, lunchMax, activeBoutMedian, activeBoutSigma,
+                shortIdleShare, shortIdleMedian, mediumIdleShare, mediumIdleMedian * factor, longIdleMedian * factor, idleSigma,
+                eveningProbability, eveningStartMean, eveningStartSd, eveningMin, eveningMax,
+                weekendActiveProbability, weekendSessionMin, weekendSessionMax);
+    }
+
+    /** The idle gaps' log-space spread. */
+    public OfficeCalibration withIdleSigma(double sigma) {
+        positive("idle sigma", sigma);
+        return new OfficeCalibration(absentWeekdayProbability, arrivalMean, arrivalSd, workdayMean, workdaySd,
+                lunchStartMean, lunchStartSd, lunchMin, lunchMax, activeBoutMedian, activeBoutSigma,
+                shortIdleShare, shortIdleMedian, mediumIdleShare, mediumIdleMedian, longIdleMedian, sigma,
+                eveningProbability, eveningStartMean, eveningStartSd, eveningMin, eveningMax,
+                weekendActiveProbability, weekendSessionMin, weekendSessionMax);
+    }
+
+    /** The share of short idle gaps; medium and long gaps share the rest in their present proportion. */
+    public OfficeCalibration withShortIdleShare(double share) {
+        if (!(share >= 0 && share < 1)) throw new IllegalArgumentException("short idle share must be in [0, 1), got " + share);
+        double medium = mediumIdleShare / (1 - shortIdleShare) * (1 - share);
+        return new OfficeCalibration(absentWeekdayProbability, arrivalMean, arrivalSd, workdayMean, workdaySd,
+                lunchStartMean, lunchStartSd, lunchMin, lunchMax, activeBoutMedian, activeBoutSigma,
+                share, shortIdleMedian, medium, mediumIdleMedian, longIdleMedian, idleSigma,
+                eveningProbability, eveningStartMean, eveningStartSd, eveningMin, eveningMax,
+                weekendActiveProbability, weekendSessionMin, weekendSessionMax);
+    }
+
+    /** Morning arrivals: mean and spread, seconds (0 spread is a synchronised boot storm). */
+    public OfficeCalibration withArrival(double meanS, double sdS) {
+        if (!(sdS >= 0)) throw new IllegalArgumentException("arrival spread must be >= 0 s, got " + sdS);
+        return new OfficeCalibration(absentWeekdayProbability, meanS, sdS, workdayMean, workdaySd,
+                lunchStartMean, lunchStartSd, lunchMin, lunchMax, activeBoutMedian, activeBoutSigma,
+                shortIdleShare, shortIdleMedian, mediumIdleShare, mediumIdleMedian, longIdleMedian, idleSigma,
+                eveningProbability, eveningStartMean, eveningStartSd, eveningMin, eveningMax,
+                weekendActiveProbability, weekendSessionMin, weekendSessionMax);
+    }
+
+    /** The median active bout: shorter bouts mean more idle periods a day. */
+    public OfficeCalibration withActiveBoutMedian(double seconds) {
+        positive("active bout median", seconds);
+        return new OfficeCalibration(absentWeekdayProbability, arrivalMean, arrivalSd, workdayMean, workdaySd,
+                lunchStartMean, lunchStartSd, lunchMin, lunchMax, seconds, activeBoutSigma,
+                shortIdleShare, shortIdleMedian, mediumIdleShare, mediumIdleMedian, longIdleMedian, idleSigma,
+                eveningProbability, eveningStartMean, eveningStartSd, eveningMin, eveningMax,
+                weekendActiveProbability, weekendSessionMin, weekendSessionMax);
+    }
+
+    /** The share of weekdays with an evening session (laptops taken home, §6). */
+    public OfficeCalibration withEveningProbability(double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("evening probability must be in [0, 1], got " + p);
+        return new OfficeCalibration(absentWeekdayProbability, arrivalMean, arrivalSd, workdayMean, workdaySd,
+                lunchStartMean, lunchStartSd, lunchMin, lunchMax, activeBoutMedian, activeBoutSigma,
+                shortIdleShare, shortIdleMedian, mediumIdleShare, mediumIdleMedian, longIdleMedian, idleSigma,
+                p, eveningStartMean, eveningStartSd, eveningMin, eveningMax,
+                weekendActiveProbability, weekendSessionMin, weekendSessionMax);
+    }
+
+    private static void positive(String what, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " must be > 0, got " + v);
+    }
 }

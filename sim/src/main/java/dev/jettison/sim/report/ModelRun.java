@@ -29,6 +29,14 @@ public record ModelRun(FleetModel model, List<FleetResult> sweep, List<FleetResu
 
     /** @param weekends also run Figure 11(c)'s weekend days (the paper's other dataset) */
     public static ModelRun run(FleetModel model, FleetSimulator sim, SavingsCurve ourCurve, long seed, boolean weekends) {
+        return run(model, sim, ourCurve, seed, weekends, DESKTOPS);
+    }
+
+    /**
+     * @param desktops the office sizes of the scaling runs; every {@link PaperFigure} needs 10, 100 and 500
+     *                 (the input experiments run only those)
+     */
+    public static ModelRun run(FleetModel model, FleetSimulator sim, SavingsCurve ourCurve, long seed, boolean weekends, int[] desktops) {
         Scheme full = model.full();
         Scheme partial = model.partial(ourCurve);
         List<FleetResult> sweep = new ArrayList<>();
@@ -37,7 +45,7 @@ public record ModelRun(FleetModel model, List<FleetResult> sweep, List<FleetResu
         }
         List<FleetResult> scale = new ArrayList<>();
         for (DayKind k : weekends ? List.of(DayKind.values()) : List.of(DayKind.WEEKDAY)) {
-            for (Scheme s : List.of(full, partial)) for (int d : DESKTOPS) scale.add(sim.run(FleetConfig.paper(d, k, seed, model), s));
+            for (Scheme s : List.of(full, partial)) for (int d : desktops) scale.add(sim.run(FleetConfig.paper(d, k, seed, model), s));
         }
         return new ModelRun(model, sweep, scale);
     }
@@ -80,6 +88,12 @@ public record ModelRun(FleetModel model, List<FleetResult> sweep, List<FleetResu
         return sweepOf(scheme).stream().mapToDouble(FleetResult::kWhSavedPerDay).max().orElse(Double.NaN);
     }
 
+    /** The sweep's saving at a timeout of {@code minutes} over its best: what the sweet spot is read from. */
+    public double savingShareAt(String scheme, double minutes) {
+        return sweepOf(scheme).stream().filter(r -> r.config().idleTimeoutSeconds() == minutes * 60).mapToDouble(FleetResult::kWhSavedPerDay)
+                .findFirst().orElse(Double.NaN) / bestKWh(scheme);
+    }
+
     /** Figure 10: partial's best saving over full's best (§6: "it gets to within 85%"). */
     public double bestPartialOverBestFull() {
         return bestKWh("partial") / bestKWh("full");
@@ -90,8 +104,13 @@ public record ModelRun(FleetModel model, List<FleetResult> sweep, List<FleetResu
      * beyond it savings fall off, below it the network and latency only get worse (§6, Figure 10).
      */
     public double sweetSpotMinutes(String scheme) {
+        return sweetSpotMinutes(scheme, SWEET_SPOT_SHARE);
+    }
+
+    /** The sweet spot read with another share of the best saving (§6 says only "significantly reduce"). */
+    public double sweetSpotMinutes(String scheme, double share) {
         double best = bestKWh(scheme);
-        return sweepOf(scheme).stream().filter(r -> r.kWhSavedPerDay() >= SWEET_SPOT_SHARE * best)
+        return sweepOf(scheme).stream().filter(r -> r.kWhSavedPerDay() >= share * best)
                 .map(r -> r.config().idleTimeoutSeconds() / 60).max(Comparator.naturalOrder()).orElse(Double.NaN);
     }
 }

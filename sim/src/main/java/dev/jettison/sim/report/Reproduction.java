@@ -113,6 +113,7 @@ public final class Reproduction {
 
         var sim = new FleetSimulator(ActivitySource.generated(seed));
         var section6 = Section6Report.compute(sim, curve, seed, log);
+        var input = InputExperiment.compute(curve, seed, log);
         List<FleetResult> sweep = new ArrayList<>(section6.paper().sweep());
         sweep.addAll(section6.ours().sweep());
         List<FleetResult> scale = new ArrayList<>(section6.paper().scale());
@@ -145,7 +146,7 @@ public final class Reproduction {
         Charts.write(f11c, out.resolve("fig11c-energy.png"));
 
         Path report = out.resolve("report.md");
-        Files.writeString(report, new ReportWriter(seed, p, wait, curve, fast, points, section6).markdown());
+        Files.writeString(report, new ReportWriter(seed, p, wait, curve, fast, points, section6, input).markdown());
         log.accept("wrote " + report);
         return report;
     }
