@@ -55,6 +55,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        sizes.forEach(n -> Common.positive("--sizes", n));
+        Common.positive("--days", days);
+        Common.positive("--desktops-per-link", perLink);
+        Common.positive("--repeat", repeat);
+        if (yearDesktops < 0) throw new IllegalArgumentException("--year must be >= 0, got " + yearDesktops);
         FleetModel m = FleetModel.named(model);
         Scheme s = switch (scheme) {
             case "full" -> m.full();

@@ -68,6 +68,15 @@ final class FleetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Common.positive("--desktops", desktops);
+        Common.positive("--days", days);
+        Common.positive("--curve-vms", curveVms);
+        Common.positive("--link-gbps", linkGbps);
+        if (perLink != null) Common.positive("--desktops-per-link", perLink);
+        if (serversPerSite < 0) throw new IllegalArgumentException("--servers-per-site must be >= 0, got " + serversPerSite);
+        if (!(price >= 0)) throw new IllegalArgumentException("--price must be >= 0, got " + price);
+        for (double t : timeouts) if (!(t >= 0)) throw new IllegalArgumentException("--timeout-min must be >= 0, got " + t);
+        if (activity != null) Common.existing("--activity", activity);
         DayPlan plan = switch (kind) {
             case "weekday" -> new DayPlan.Only(DayKind.WEEKDAY, days);
             case "weekend" -> new DayPlan.Only(DayKind.WEEKEND, days);

@@ -31,6 +31,8 @@ final class MicrosleepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Common.positive("--vms", vms);
+        traces.forEach(p -> Common.existing("FAULTS.csv", p));
         WaitTimeAnalysis w;
         if (traces.isEmpty()) {
             var gen = new RemoteFaultGenerator(common.seed);

@@ -21,6 +21,7 @@ final class PrefetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Common.positive("--consolidations", consolidations);
         var cs = PrefetchComparison.consolidations(new RemoteFaultGenerator(common.seed), 1000, consolidations);
         var bar = new ProgressBar(System.err, "prefetch");
         var pts = new java.util.ArrayList<PrefetchComparison.Point>();

@@ -34,7 +34,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(timeScale > 0) || Double.isInfinite(timeScale)) throw new IllegalArgumentException("--time-scale must be > 0, got " + timeScale);
+        Common.positive("--time-scale", timeScale);
+        Common.positive("--curve-vms", curveVms);
+        Common.existing("--faults", faults);
+        Common.existing("--power", power);
         var policy = PrefetchPolicy.parse(prefetch);
         var curve = SavingsCurve.compute(new RemoteFaultGenerator(common.seed), common.powerProfile(), curveVms, PrefetchPolicy.paperDefault());
         var r = LiveReplay.of(faults, power, common.powerProfile(), policy, curve, timeScale);

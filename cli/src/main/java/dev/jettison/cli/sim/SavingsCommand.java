@@ -26,6 +26,7 @@ final class SavingsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Common.positive("--vms", vms);
         var gen = new RemoteFaultGenerator(common.seed);
         var policy = PrefetchPolicy.parse(prefetch);
         var a = SavingsCurve.compute(gen, PowerProfile.TABLE_1, vms, policy);

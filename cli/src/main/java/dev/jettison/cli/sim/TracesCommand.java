@@ -36,6 +36,11 @@ final class TracesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Common.positive("--desktops", desktops);
+        Common.positive("--days", days);
+        Common.positive("--vms", vms);
+        Common.positive("--consolidations", consolidations);
+        Common.positive("--minutes", minutes);
         Files.createDirectories(common.out);
         Path activity = common.out.resolve("activity.csv");
         var gen = new OfficeActivityGenerator(common.seed);

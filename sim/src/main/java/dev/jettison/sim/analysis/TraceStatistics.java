@@ -1,8 +1,6 @@
 package dev.jettison.sim.analysis;
 
-import dev.jettison.sim.fleet.ActivitySource;
 import dev.jettison.sim.trace.ActivityDay;
-import dev.jettison.sim.trace.DayKind;
 
 /**
  * What the paper says about its 2,086 tracker days (§2 Figure 1, §6), measured on weekday traces so
@@ -28,15 +26,21 @@ public record TraceStatistics(int desktopDays, double idlePeriodsOver5Min, doubl
     private static final int HOUR = 3600 / ActivityDay.SLOT_SECONDS;
     private static final int DAYTIME_TO = 17 * 3600 / ActivityDay.SLOT_SECONDS;
 
+    /** A desktop-day's active runs in {@link ActivityDay#activeRuns()}'s layout (the fleet's ActivitySource, for weekdays). */
+    @FunctionalInterface
+    public interface Weekdays {
+        int[] activeRuns(int desktop, int day);
+    }
+
     /** Weekdays {@code 0..days-1} of desktops {@code 0..desktops-1}. */
-    public static TraceStatistics of(ActivitySource source, int desktops, int days) {
+    public static TraceStatistics of(Weekdays source, int desktops, int days) {
         long over5 = 0, over15 = 0, periods = 0, shortOnes = 0, present = 0, evening = 0;
         double idle5Seconds = 0, arrivalSum = 0, arrivalSq = 0;
         int window = DAYTIME_TO - DAYTIME_FROM;
         long[] activeDiff = new long[window + 1]; // +1 at a run's first daytime slot, -1 after its last
         for (int day = 0; day < days; day++) {
             for (int d = 0; d < desktops; d++) {
-                int[] a = source.activeRuns(d, day, DayKind.WEEKDAY);
+                int[] a = source.activeRuns(d, day);
                 int prev = 0;
                 for (int i = 0; i <= a.length; i += 2) {
                     int end = i < a.length ? a[i] : ActivityDay.SLOTS_PER_DAY;

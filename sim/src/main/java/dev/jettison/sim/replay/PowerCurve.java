@@ -44,8 +44,9 @@ public record PowerCurve(List<Point> points) {
         List<Point> pts = new ArrayList<>();
         try (MappingIterator<Point> it = new CsvMapper().readerFor(Point.class).with(schema).readValues(in)) {
             while (it.hasNextValue()) {
-                Point p = it.nextValue();
+                // The row's own line: taken before reading it, as afterwards the parser is past its line feed.
                 int line = it.getCurrentLocation().getLineNr();
+                Point p = it.nextValue();
                 if (!STATES.contains(p.state())) throw new TraceFormatException(name, line, "unknown state '" + p.state() + "' (expected one of " + STATES + ")");
                 if (!(p.watts() >= 0)) throw new TraceFormatException(name, line, "watts must be >= 0, found " + p.watts());
                 if (!pts.isEmpty() && p.seconds() < pts.getLast().seconds()) {

@@ -6,6 +6,7 @@ import dev.jettison.sim.fleet.ActivitySource;
 import dev.jettison.sim.fleet.FleetModel;
 import dev.jettison.sim.fleet.FleetSimulator;
 import dev.jettison.sim.gen.OfficeCalibration;
+import dev.jettison.sim.trace.DayKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public record InputExperiment(Variant base, Map<InputKnob, List<Variant>> oneAtA
         OfficeCalibration cal = OfficeCalibration.DEFAULT;
         for (var e : levels.entrySet()) cal = e.getKey().at(cal, e.getValue());
         var source = ActivitySource.generated(seed, cal);
-        var stats = TraceStatistics.of(source, STAT_DESKTOPS, STAT_DAYS);
+        var stats = TraceStatistics.of((d, day) -> source.activeRuns(d, day, DayKind.WEEKDAY), STAT_DESKTOPS, STAT_DAYS);
         var paper = ModelRun.run(FleetModel.paper(), new FleetSimulator(source), ourCurve, seed, false, DESKTOPS);
         return new Variant(Map.copyOf(levels), cal, stats, paper, Faithful.of(stats, paper));
     }
