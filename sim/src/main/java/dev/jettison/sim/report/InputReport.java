@@ -129,6 +129,7 @@ final class InputReport {
         }
         pairs();
         readings();
+        overFaithful();
         Variant most = grid.stream().filter(v -> v.faithful().all()).max(java.util.Comparator.comparingLong(Variant::reproduced)
                 .thenComparingDouble(v -> -Math.abs(v.of(InputExperiment.GAPS.get(2)) - InputExperiment.GAPS.get(2).paper()))).orElse(null);
         if (most != null) {
@@ -178,5 +179,31 @@ final class InputReport {
                     x.base().paper().sweetSpotMinutes("partial", share)));
         }
         md.append('\n');
+    }
+
+    /** Ranges over every faithful variant: the numbers docs/bench/simulator.md argues from. */
+    private void overFaithful() {
+        List<Variant> f = new ArrayList<>(x.grid().stream().filter(v -> v.faithful().all()).toList());
+        x.oneAtATime().values().forEach(vs -> vs.stream().filter(v -> v.faithful().all()).forEach(f::add));
+        md.append(f("Over all %d faithful variants:%n%n| quantity | min | max |%n|---|---:|---:|%n", f.size()));
+        rangeRow(f, "on the server, share of a weekday (partial, 100 desktops)", "%.1f %%", v -> 100 * v.paper().weekday("partial", 100).fractionAway());
+        rangeRow(f, "full: saving at a 10 min timeout over its best", "%.2f %%", v -> 100 * v.paper().savingShareAt("full", 10));
+        rangeRow(f, "full: saving at a 15 min timeout over its best", "%.2f %%", v -> 100 * v.paper().savingShareAt("full", 15));
+        rangeRow(f, "partial reintegration latency, 100 desktops", "%.2f s", v -> v.paper().weekday("partial", 100).latencyMeanS());
+        rangeRow(f.stream().filter(v -> v.paper().latencyOrders(100) >= 2).toList(),
+                "full reintegration latency, 100 desktops, where the gap is >= 2 orders", "%.0f s", v -> v.paper().weekday("full", 100).latencyMeanS());
+        long both95 = f.stream().filter(v -> inPaperRange(v, "full") && inPaperRange(v, "partial")).count();
+        md.append(f("%nRead as 95 %% of the best saving, both sweet spots lie within 5-10 min in %d of the %d.%n%n", both95, f.size()));
+    }
+
+    private static boolean inPaperRange(Variant v, String scheme) {
+        double m = v.paper().sweetSpotMinutes(scheme, 0.95);
+        return m >= 5 && m <= 10;
+    }
+
+    private void rangeRow(List<Variant> vs, String what, String fmt, java.util.function.ToDoubleFunction<Variant> q) {
+        var st = vs.stream().mapToDouble(q).summaryStatistics();
+        md.append(st.getCount() == 0 ? f("| %s | none | none |%n", what)
+                : f("| %s (%d) | " + fmt + " | " + fmt + " |%n", what, st.getCount(), st.getMin(), st.getMax()));
     }
 }
