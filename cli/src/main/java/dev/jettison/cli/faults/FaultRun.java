@@ -53,9 +53,10 @@ final class FaultRun {
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(DISK_BYTES);
         }
-        var serverArgs = List.of("server", "--listen", top.serverAddress(), "--state-dir", dir.resolve("server-state").toString(),
+        // Plaintext, said so: the suite tests what survives faults, not who may connect (docs/security.md).
+        var serverArgs = List.of("server", "--insecure", "--listen", top.serverAddress(), "--state-dir", dir.resolve("server-state").toString(),
                 "--http", top.serverIp() + ":" + Topology.SERVER_HTTP_PORT);
-        var desktopArgs = new ArrayList<>(List.of("desktop", "--vm-id", VM_ID, "--mem", MEM, "--disk", disk.toString(),
+        var desktopArgs = new ArrayList<>(List.of("desktop", "--insecure", "--vm-id", VM_ID, "--mem", MEM, "--disk", disk.toString(),
                 "--cmdline", cmdline(plan.patternSeed()), "--serve", top.desktopIp() + ":" + Topology.DESKTOP_SERVE_PORT,
                 "--control", "127.0.0.1:" + Topology.DESKTOP_CONTROL_PORT, "--power", "none",
                 "--console-log", dir.resolve("desktop-console.log").toString()));

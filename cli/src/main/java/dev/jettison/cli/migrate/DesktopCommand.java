@@ -85,8 +85,12 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--wol-listen", description = "emulated S3 only: where the emulated NIC listens for magic packets (default 127.0.0.1:0)")
     String wolListen = "127.0.0.1:0";
 
+    @picocli.CommandLine.Mixin
+    dev.jettison.cli.keys.TlsOptions tls = new dev.jettison.cli.keys.TlsOptions();
+
     @Override
     public Integer call() throws Exception {
+        var security = tls.security(dev.jettison.migration.wire.Role.DESKTOP, vmId);
         var k = kernel != null ? kernel : TestGuest.bzImage();
         var cfg = VmConfig.of(k, Sizes.parse(mem)).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
                 .withConsole(consoleLog, true);
@@ -97,7 +101,7 @@ public final class DesktopCommand implements Callable<Integer> {
             throw new IllegalArgumentException(store.dir() + " holds VM " + away.get().vmId() + ", which is away; not " + vmId);
         }
         try (var vm = away.isPresent() ? reopen(away.get(), store) : VirtualMachine.create(cfg, store.ram(true));
-             var agent = agent(vm, new DesktopAgent.Residue(store, away.orElse(null)))) {
+             var agent = agent(vm, new DesktopAgent.Residue(store, away.orElse(null)), security)) {
             var desktop = agent.desktop();
             if (away.isEmpty()) vm.start();
             else System.err.println("jettison desktop: VM " + vmId + " is away (epoch " + away.get().session() + " on "
@@ -157,7 +161,8 @@ public final class DesktopCommand implements Callable<Integer> {
         }
     }
 
-    private DesktopAgent agent(VirtualMachine vm, DesktopAgent.Residue residue) throws IOException {
+    private DesktopAgent agent(VirtualMachine vm, DesktopAgent.Residue residue, dev.jettison.migration.wire.WireSecurity security)
+            throws IOException {
         var p = switch (profile) {
             case "table1" -> PowerProfile.TABLE_1;
             case "fast2s" -> PowerProfile.FAST_2S;
@@ -166,11 +171,12 @@ public final class DesktopCommand implements Callable<Integer> {
         var m = MacAddress.parse(mac);
         return switch (power) {
             case "emulated" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
-                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS), m, Endpoints.parse(wolListen),
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS).withSecurity(security), m,
+                    Endpoints.parse(wolListen),
                     residue);
-            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m, residue);
+            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m, residue, security);
             case "none" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
-                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS, false), m,
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS, false).withSecurity(security), m,
                     Endpoints.parse(wolListen), residue);
             default -> throw new IllegalArgumentException("unknown --power '" + power + "' (emulated, host or none)");
         };
