@@ -61,7 +61,10 @@ final class FaultRun {
                 "--control", "127.0.0.1:" + Topology.DESKTOP_CONTROL_PORT, "--power", "none",
                 "--console-log", dir.resolve("desktop-console.log").toString()));
         if (desktopStateDir) desktopArgs.addAll(List.of("--state-dir", dir.resolve("desktop-state").toString()));
-        var http = new DaemonHttp(top.desktopControlUrl(), top.serverStatusUrl());
+        Path desktopState = desktopStateDir ? dir.resolve("desktop-state")
+                : Path.of(System.getProperty("user.home"), ".cache", "jettison", "desktop", VM_ID);
+        var http = new DaemonHttp(top.desktopControlUrl(), top.serverStatusUrl(),
+                desktopState.resolve(dev.jettison.cli.control.ControlToken.FILE));
         var console = new ConsoleLog(dir.resolve("desktop-console.log"));
         var checks = new Checks();
         try (var log = new RunLog(dir.resolve("run.log"));

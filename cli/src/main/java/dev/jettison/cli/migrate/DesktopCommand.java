@@ -1,7 +1,8 @@
 package dev.jettison.cli.migrate;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.jettison.cli.control.ControlApi;
+import dev.jettison.cli.control.ControlToken;
 import dev.jettison.cli.Sizes;
 import dev.jettison.agent.desktop.DesktopAgent;
 import dev.jettison.agent.power.HostSuspend;
@@ -32,7 +33,9 @@ import java.util.concurrent.Callable;
  * The desktop daemon: runs the user's VM, serves its pages and blocks while it is consolidated,
  * and takes commands on a small local HTTP API (POST /consolidate?server=HOST:PORT,
  * POST /reintegrate, GET /status) that {@code jettison consolidate|reintegrate} call, and
- * POST /console?line=TEXT, which types a line into the guest's console while it runs here.
+ * POST /console?line=TEXT, which types a line into the guest's console while it runs here. Every
+ * request needs the token the daemon writes to its state folder, from this API's own origin
+ * ({@link ControlApi}).
  */
 @Command(name = "desktop", mixinStandardHelpOptions = true,
         description = "Run the desktop daemon: the VM runs here until consolidated to a server.")
@@ -106,26 +109,24 @@ public final class DesktopCommand implements Callable<Integer> {
             if (away.isEmpty()) vm.start();
             else System.err.println("jettison desktop: VM " + vmId + " is away (epoch " + away.get().session() + " on "
                     + Endpoints.format(away.get().server()) + "); taking it up again");
-            var http = HttpServer.create(Endpoints.parse(control), 8);
-            // One request that waits on the server must never hold up /status.
-            http.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-            http.createContext("/consolidate", ex -> handle(ex, () -> {
+            var http = ControlApi.start(Endpoints.parse(control), store.dir());
+            http.action("/consolidate", ex -> handle(ex, () -> {
                 var server = Endpoints.parse(query(ex, "server"));
                 long ms = agent.consolidate(server);
                 return "consolidated " + vmId + " to " + Endpoints.format(server) + " in " + ms + " ms\n";
             }));
-            http.createContext("/reintegrate", ex -> handle(ex, () -> agent.reintegrate(Duration.ofMinutes(5)).summary() + "\n"));
-            http.createContext("/energy", ex -> handle(ex, () -> {
+            http.action("/reintegrate", ex -> handle(ex, () -> agent.reintegrate(Duration.ofMinutes(5)).summary() + "\n"));
+            http.view("/energy", ex -> handle(ex, () -> {
                 var e = agent.energySoFar();
                 return e == null ? "VM " + vmId + " is here: no consolidation under way\n" : e.seriesCsv();
             }));
-            http.createContext("/power.png", ex -> powerPlot(ex, agent));
-            http.createContext("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + " desktop " + agent.powerState() + "\n"));
-            http.createContext("/console", ex -> handle(ex, () -> typeLine(ex, desktop)));
-            http.start();
-            System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + Endpoints.format(http.getAddress()));
+            http.view("/power.png", ex -> powerPlot(ex, agent));
+            http.view("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + " desktop " + agent.powerState() + "\n"));
+            http.action("/console", ex -> handle(ex, () -> typeLine(ex, desktop)));
+            System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + Endpoints.format(http.address())
+                    + " (POST actions, token in " + store.dir().resolve(ControlToken.FILE) + ")");
             var exit = vm.awaitExit(Duration.ofDays(3650));
-            http.stop(0);
+            http.close();
             System.err.println("jettison desktop: VM ended: " + exit);
             return exit.clean() ? 0 : 1;
         }
