@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,13 +238,6 @@ public final class DesktopCommand implements Callable<Integer> {
     }
 
     private static String optionalQuery(HttpExchange ex, String key) {
-        String q = ex.getRequestURI().getRawQuery();
-        if (q != null) {
-            for (String kv : q.split("&")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0 && kv.substring(0, eq).equals(key)) return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
+        return dev.jettison.cli.control.ControlQuery.param(ex.getRequestURI().getRawQuery(), key);
     }
 }
