@@ -537,6 +537,10 @@ public final class Desktop implements AutoCloseable {
                         LOG.info("VM {}: the server forgot epoch {}", vmId, epoch);
                         return;
                     }
+                } catch (dev.jettison.migration.wire.PeerRefusedException e) {
+                    // Not a server of the site, or it will not hear us: it never got this epoch from us, so nothing to release.
+                    LOG.warn("VM {}: not telling {} to forget epoch {}: {}", vmId, to, epoch, e.getMessage());
+                    return;
                 } catch (IOException | RuntimeException e) {
                     // The server is unreachable for now; try again.
                 }
