@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jettison", mixinStandardHelpOptions = true, version = "jettison 0.1.0",
         description = "Partial VM migration for idle desktops (EuroSys'12 Jettison) on KVM.",
         subcommands = {DemoCommand.class, VmCommand.class, DesktopCommand.class, ServerCommand.class,
-                ConsolidateCommand.class, ReintegrateCommand.class, CommandLine.HelpCommand.class})
+                ConsolidateCommand.class, ReintegrateCommand.class, dev.jettison.cli.keys.KeysCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -42,11 +42,18 @@ public final class DesktopAgent implements AutoCloseable {
      *                          lives in the same scaled time
      * @param initialWaitMillis t_w before the adaptive policy has learnt one, in desktop time (§3.3: 6 s)
      * @param microsleep        false: the desktop stays awake while the VM is away (metered all the same)
+     * @param security          mutual TLS or plaintext for the control channel, memserv and diskserv
      */
-    public record Settings(PowerProfile profile, double timeScale, long initialWaitMillis, boolean microsleep) {
+    public record Settings(PowerProfile profile, double timeScale, long initialWaitMillis, boolean microsleep,
+                           dev.jettison.migration.wire.WireSecurity security) {
         public static final long PAPER_WAIT_MILLIS = 6_000;
 
+        public Settings(PowerProfile profile, double timeScale, long initialWaitMillis, boolean microsleep) {
+            this(profile, timeScale, initialWaitMillis, microsleep, dev.jettison.migration.wire.WireSecurity.PLAINTEXT);
+        }
+
         public Settings {
+            java.util.Objects.requireNonNull(security, "security");
             if (!(timeScale > 0) || Double.isInfinite(timeScale)) throw new IllegalArgumentException("time scale must be > 0: " + timeScale);
             if (initialWaitMillis < 0) throw new IllegalArgumentException("t_w must be >= 0: " + initialWaitMillis);
         }
@@ -54,6 +61,10 @@ public final class DesktopAgent implements AutoCloseable {
         /** A desktop that microsleeps. */
         public Settings(PowerProfile profile, double timeScale, long initialWaitMillis) {
             this(profile, timeScale, initialWaitMillis, true);
+        }
+
+        public Settings withSecurity(dev.jettison.migration.wire.WireSecurity s) {
+            return new Settings(profile, timeScale, initialWaitMillis, microsleep, s);
         }
 
         public static Settings paper() {
@@ -98,7 +109,7 @@ public final class DesktopAgent implements AutoCloseable {
             Away a = away;
             if (a != null) a.power().gate().admit();
         };
-        var timeouts = dev.jettison.migration.partial.DesktopSettings.DEFAULT;
+        var timeouts = dev.jettison.migration.partial.DesktopSettings.DEFAULT.withSecurity(settings.security());
         this.desktop = residue.away() == null
                 ? new Desktop(vmId, vm, disk, serveOn, wake, () -> { }, gate, timeouts, residue.store())
                 : Desktop.resume(residue.away(), vm, disk, serveOn, wake, () -> { }, gate, timeouts, residue.store());
@@ -156,7 +167,14 @@ public final class DesktopAgent implements AutoCloseable {
     public static DesktopAgent real(String vmId, VirtualMachine vm, Path disk, InetSocketAddress serveOn,
                                     PowerProfile profile, SleepBackend backend, MacAddress mac, Residue residue)
             throws IOException {
-        return new DesktopAgent(vmId, vm, disk, serveOn, new Settings(profile, 1, Settings.PAPER_WAIT_MILLIS), backend,
+        return real(vmId, vm, disk, serveOn, profile, backend, mac, residue, dev.jettison.migration.wire.WireSecurity.PLAINTEXT);
+    }
+
+    /** {@link #real}, its channels through {@code security}. */
+    public static DesktopAgent real(String vmId, VirtualMachine vm, Path disk, InetSocketAddress serveOn,
+                                    PowerProfile profile, SleepBackend backend, MacAddress mac, Residue residue,
+                                    dev.jettison.migration.wire.WireSecurity security) throws IOException {
+        return new DesktopAgent(vmId, vm, disk, serveOn, new Settings(profile, 1, Settings.PAPER_WAIT_MILLIS).withSecurity(security), backend,
                 System::nanoTime, new Desktop.Wake(mac.toLong(), 0), residue);
     }
 

@@ -17,7 +17,7 @@ final class OursMigration {
 
     static List<Trial> run(Link link, BenchSettings s, Path dir, PrintStream log) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        var serverCmd = link.onServer(ChildProcess.jettison("server", "--listen", link.serverHost() + ":0",
+        var serverCmd = link.onServer(ChildProcess.jettison("server", "--insecure", "--listen", link.serverHost() + ":0",
                 "--state-dir", dir.resolve("server-state").toString(), "--prefetch", s.prefetch()));
         try (var server = ChildProcess.start("ours-server", serverCmd, dir.resolve("server.stderr"), log)) {
             String listening = server.awaitLine(0, l -> l.startsWith("jettison server listening on "), Duration.ofMinutes(5),

@@ -13,27 +13,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** The daemons' HTTP pages as a user's tools call them: the desktop's control API and the server's GET /vms. */
+/**
+ * The daemons' HTTP pages as a user's tools call them: the desktop's control API, with the token
+ * its daemon wrote (read again for every request: a restarted daemon has a new one), and the
+ * server's GET /vms.
+ */
 final class DaemonHttp implements StatusProbe {
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(STATUS_TIMEOUT).build();
     private final String desktop;
     private final String server;
+    private final java.nio.file.Path desktopToken;
 
-    DaemonHttp(String desktopBaseUrl, String serverBaseUrl) {
+    DaemonHttp(String desktopBaseUrl, String serverBaseUrl, java.nio.file.Path desktopToken) {
         this.desktop = desktopBaseUrl;
         this.server = serverBaseUrl;
+        this.desktopToken = desktopToken;
+    }
+
+    /** The desktop daemon's current token; none yet (it is starting) sends "none", which is refused. */
+    private String token() {
+        try {
+            return dev.jettison.cli.control.ControlToken.read(desktopToken);
+        } catch (IOException e) {
+            return "none";
+        }
     }
 
     @Override
     public Optional<String> desktopState() {
-        return get(desktop + "/status").flatMap(DaemonHttp::parseDesktopStatus);
+        return get(desktop + "/status", true).flatMap(DaemonHttp::parseDesktopStatus);
     }
 
     @Override
     public Optional<Map<String, String>> serverVms() {
-        return get(server + "/vms").map(DaemonHttp::parseServerVms);
+        return get(server + "/vms", false).map(DaemonHttp::parseServerVms);
     }
 
     /** "vmId STATE desktop POWER" → STATE. */
@@ -52,9 +67,11 @@ final class DaemonHttp implements StatusProbe {
         return m;
     }
 
-    private Optional<String> get(String url) {
+    private Optional<String> get(String url, boolean toDesktop) {
         try {
-            var r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(STATUS_TIMEOUT).GET().build(),
+            var b = HttpRequest.newBuilder(URI.create(url)).timeout(STATUS_TIMEOUT).GET();
+            if (toDesktop) b.header(dev.jettison.cli.control.ControlToken.HEADER, dev.jettison.cli.control.ControlToken.SCHEME + token());
+            var r = client.send(b.build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
         } catch (IOException e) {
@@ -89,6 +106,7 @@ final class DaemonHttp implements StatusProbe {
 
     private HttpRequest request(String pathAndQuery, Duration timeout) {
         return HttpRequest.newBuilder(URI.create(desktop + pathAndQuery)).timeout(timeout)
+                .header(dev.jettison.cli.control.ControlToken.HEADER, dev.jettison.cli.control.ControlToken.SCHEME + token())
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
     }
 }

@@ -53,14 +53,18 @@ final class FaultRun {
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(DISK_BYTES);
         }
-        var serverArgs = List.of("server", "--listen", top.serverAddress(), "--state-dir", dir.resolve("server-state").toString(),
+        // Plaintext, said so: the suite tests what survives faults, not who may connect (docs/security.md).
+        var serverArgs = List.of("server", "--insecure", "--listen", top.serverAddress(), "--state-dir", dir.resolve("server-state").toString(),
                 "--http", top.serverIp() + ":" + Topology.SERVER_HTTP_PORT);
-        var desktopArgs = new ArrayList<>(List.of("desktop", "--vm-id", VM_ID, "--mem", MEM, "--disk", disk.toString(),
+        var desktopArgs = new ArrayList<>(List.of("desktop", "--insecure", "--vm-id", VM_ID, "--mem", MEM, "--disk", disk.toString(),
                 "--cmdline", cmdline(plan.patternSeed()), "--serve", top.desktopIp() + ":" + Topology.DESKTOP_SERVE_PORT,
                 "--control", "127.0.0.1:" + Topology.DESKTOP_CONTROL_PORT, "--power", "none",
                 "--console-log", dir.resolve("desktop-console.log").toString()));
         if (desktopStateDir) desktopArgs.addAll(List.of("--state-dir", dir.resolve("desktop-state").toString()));
-        var http = new DaemonHttp(top.desktopControlUrl(), top.serverStatusUrl());
+        Path desktopState = desktopStateDir ? dir.resolve("desktop-state")
+                : Path.of(System.getProperty("user.home"), ".cache", "jettison", "desktop", VM_ID);
+        var http = new DaemonHttp(top.desktopControlUrl(), top.serverStatusUrl(),
+                desktopState.resolve(dev.jettison.cli.control.ControlToken.FILE));
         var console = new ConsoleLog(dir.resolve("desktop-console.log"));
         var checks = new Checks();
         try (var log = new RunLog(dir.resolve("run.log"));

@@ -14,9 +14,13 @@ public final class ConsolidateCommand implements Callable<Integer> {
     @Option(names = "--server", description = "the consolidation server (default 127.0.0.1:7800)")
     String server = "127.0.0.1:7800";
 
+    @Option(names = "--token-file", description = "the desktop daemon's control token (default: the copy it keeps for its "
+            + "control address under ~/.cache/jettison/control)")
+    java.nio.file.Path tokenFile;
+
     @Override
     public Integer call() throws Exception {
         Endpoints.parse(server);
-        return ControlClient.post(desktop, "/consolidate?server=" + server);
+        return ControlClient.post(desktop, "/consolidate?server=" + server, tokenFile);
     }
 }

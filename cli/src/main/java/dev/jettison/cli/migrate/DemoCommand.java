@@ -49,6 +49,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--prefetch", description = "server prefetch policy (default ondemand)")
     String prefetch = "ondemand";
 
+    @Option(names = "--insecure", description = "plaintext between desktop and server (default: mutual TLS with a throwaway site CA)")
+    boolean insecure;
+
     @Override
     public Integer call() throws Exception {
         var noKvm = dev.jettison.vmm.kvm.Kvm.unavailableReason();
@@ -58,7 +61,19 @@ public final class DemoCommand implements Callable<Integer> {
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
-        Process server = startServer(work.resolve("server"));
+        // A throwaway site CA in the demo's folder: the demo runs over mutual TLS like an office would.
+        dev.jettison.migration.wire.WireSecurity security = dev.jettison.migration.wire.WireSecurity.PLAINTEXT;
+        Path serverKeys = null;
+        if (insecure) {
+            System.out.println("INSECURE: plaintext between desktop and server (--insecure)");
+        } else {
+            var ca = dev.jettison.migration.tls.SiteCa.init(work.resolve("site"), "demo");
+            serverKeys = ca.issue(dev.jettison.migration.wire.Role.SERVER, "demo-server", List.of());
+            security = dev.jettison.migration.tls.MutualTls.load(
+                    ca.issue(dev.jettison.migration.wire.Role.DESKTOP, "demo-desktop", List.of("demo")));
+            System.out.println("mutual TLS 1.3 with a throwaway site CA in " + work.resolve("site"));
+        }
+        Process server = startServer(work.resolve("server"), serverKeys);
         try {
             InetSocketAddress serverAddress = awaitServer(server);
             System.out.println("server process " + server.pid() + " listening on " + Endpoints.format(serverAddress));
@@ -69,7 +84,9 @@ public final class DemoCommand implements Callable<Integer> {
             String verify;
             VmExit exit;
             try (var vm = VirtualMachine.create(cfg);
-                 var desktop = new Desktop("demo", vm, disk, new InetSocketAddress("127.0.0.1", 0))) {
+                 var desktop = new Desktop("demo", vm, disk, new InetSocketAddress("127.0.0.1", 0), Desktop.Wake.NEVER, () -> { },
+                         dev.jettison.migration.wire.ServiceGate.OPEN,
+                         dev.jettison.migration.partial.DesktopSettings.DEFAULT.withSecurity(security), null)) {
                 vm.start();
                 vm.console().awaitLine(l -> l.startsWith("JTS:PATTERN WROTE"), Duration.ofMinutes(5));
                 System.out.println("guest wrote its pattern; idle for 2 s");
@@ -122,6 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "dev.jettison.cli.Main", "demo", "--mem", mem, "--cycles", Integer.toString(cycles),
                 "--remote-seconds", Integer.toString(remoteSeconds), "--pattern-mib", Integer.toString(patternMib),
                 "--prefetch", prefetch));
+        if (insecure) cmd.add("--insecure");
         var p = new ProcessBuilder(cmd).directory(home.toFile()).inheritIO().start();
         return p.waitFor();
     }
@@ -140,11 +158,13 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("VM ended: " + exit);
     }
 
-    private Process startServer(Path stateDir) throws Exception {
+    private Process startServer(Path stateDir, Path keys) throws Exception {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        var cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        var cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.jettison.cli.Main", "server", "--listen", "127.0.0.1:0", "--state-dir", stateDir.toString(),
-                "--prefetch", prefetch);
+                "--prefetch", prefetch));
+        if (keys == null) cmd.add("--insecure");
+        else cmd.addAll(List.of("--tls-dir", keys.toString()));
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 

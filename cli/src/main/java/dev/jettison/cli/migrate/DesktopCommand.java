@@ -1,7 +1,8 @@
 package dev.jettison.cli.migrate;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.jettison.cli.control.ControlApi;
+import dev.jettison.cli.control.ControlToken;
 import dev.jettison.cli.Sizes;
 import dev.jettison.agent.desktop.DesktopAgent;
 import dev.jettison.agent.power.HostSuspend;
@@ -22,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +32,9 @@ import java.util.concurrent.Callable;
  * The desktop daemon: runs the user's VM, serves its pages and blocks while it is consolidated,
  * and takes commands on a small local HTTP API (POST /consolidate?server=HOST:PORT,
  * POST /reintegrate, GET /status) that {@code jettison consolidate|reintegrate} call, and
- * POST /console?line=TEXT, which types a line into the guest's console while it runs here.
+ * POST /console?line=TEXT, which types a line into the guest's console while it runs here. Every
+ * request needs the token the daemon writes to its state folder, from this API's own origin
+ * ({@link ControlApi}).
  */
 @Command(name = "desktop", mixinStandardHelpOptions = true,
         description = "Run the desktop daemon: the VM runs here until consolidated to a server.")
@@ -85,8 +87,12 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--wol-listen", description = "emulated S3 only: where the emulated NIC listens for magic packets (default 127.0.0.1:0)")
     String wolListen = "127.0.0.1:0";
 
+    @picocli.CommandLine.Mixin
+    dev.jettison.cli.keys.TlsOptions tls = new dev.jettison.cli.keys.TlsOptions();
+
     @Override
     public Integer call() throws Exception {
+        var security = tls.security(dev.jettison.migration.wire.Role.DESKTOP, vmId);
         var k = kernel != null ? kernel : TestGuest.bzImage();
         var cfg = VmConfig.of(k, Sizes.parse(mem)).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
                 .withConsole(consoleLog, true);
@@ -97,31 +103,29 @@ public final class DesktopCommand implements Callable<Integer> {
             throw new IllegalArgumentException(store.dir() + " holds VM " + away.get().vmId() + ", which is away; not " + vmId);
         }
         try (var vm = away.isPresent() ? reopen(away.get(), store) : VirtualMachine.create(cfg, store.ram(true));
-             var agent = agent(vm, new DesktopAgent.Residue(store, away.orElse(null)))) {
+             var agent = agent(vm, new DesktopAgent.Residue(store, away.orElse(null)), security)) {
             var desktop = agent.desktop();
             if (away.isEmpty()) vm.start();
             else System.err.println("jettison desktop: VM " + vmId + " is away (epoch " + away.get().session() + " on "
                     + Endpoints.format(away.get().server()) + "); taking it up again");
-            var http = HttpServer.create(Endpoints.parse(control), 8);
-            // One request that waits on the server must never hold up /status.
-            http.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-            http.createContext("/consolidate", ex -> handle(ex, () -> {
+            var http = ControlApi.start(Endpoints.parse(control), store.dir());
+            http.action("/consolidate", ex -> handle(ex, () -> {
                 var server = Endpoints.parse(query(ex, "server"));
                 long ms = agent.consolidate(server);
                 return "consolidated " + vmId + " to " + Endpoints.format(server) + " in " + ms + " ms\n";
             }));
-            http.createContext("/reintegrate", ex -> handle(ex, () -> agent.reintegrate(Duration.ofMinutes(5)).summary() + "\n"));
-            http.createContext("/energy", ex -> handle(ex, () -> {
+            http.action("/reintegrate", ex -> handle(ex, () -> agent.reintegrate(Duration.ofMinutes(5)).summary() + "\n"));
+            http.view("/energy", ex -> handle(ex, () -> {
                 var e = agent.energySoFar();
                 return e == null ? "VM " + vmId + " is here: no consolidation under way\n" : e.seriesCsv();
             }));
-            http.createContext("/power.png", ex -> powerPlot(ex, agent));
-            http.createContext("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + " desktop " + agent.powerState() + "\n"));
-            http.createContext("/console", ex -> handle(ex, () -> typeLine(ex, desktop)));
-            http.start();
-            System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + Endpoints.format(http.getAddress()));
+            http.view("/power.png", ex -> powerPlot(ex, agent));
+            http.view("/status", ex -> handle(ex, () -> vmId + " " + desktop.state() + " desktop " + agent.powerState() + "\n"));
+            http.action("/console", ex -> handle(ex, () -> typeLine(ex, desktop)));
+            System.err.println("jettison desktop: VM " + vmId + " running; control on http://" + Endpoints.format(http.address())
+                    + " (POST actions, token in " + store.dir().resolve(ControlToken.FILE) + ")");
             var exit = vm.awaitExit(Duration.ofDays(3650));
-            http.stop(0);
+            http.close();
             System.err.println("jettison desktop: VM ended: " + exit);
             return exit.clean() ? 0 : 1;
         }
@@ -157,7 +161,8 @@ public final class DesktopCommand implements Callable<Integer> {
         }
     }
 
-    private DesktopAgent agent(VirtualMachine vm, DesktopAgent.Residue residue) throws IOException {
+    private DesktopAgent agent(VirtualMachine vm, DesktopAgent.Residue residue, dev.jettison.migration.wire.WireSecurity security)
+            throws IOException {
         var p = switch (profile) {
             case "table1" -> PowerProfile.TABLE_1;
             case "fast2s" -> PowerProfile.FAST_2S;
@@ -166,11 +171,12 @@ public final class DesktopCommand implements Callable<Integer> {
         var m = MacAddress.parse(mac);
         return switch (power) {
             case "emulated" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
-                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS), m, Endpoints.parse(wolListen),
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS).withSecurity(security), m,
+                    Endpoints.parse(wolListen),
                     residue);
-            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m, residue);
+            case "host" -> DesktopAgent.real(vmId, vm, disk, Endpoints.parse(serve), p, HostSuspend.open(), m, residue, security);
             case "none" -> DesktopAgent.emulated(vmId, vm, disk, Endpoints.parse(serve),
-                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS, false), m,
+                    new DesktopAgent.Settings(p, timeScale, DesktopAgent.Settings.PAPER_WAIT_MILLIS, false).withSecurity(security), m,
                     Endpoints.parse(wolListen), residue);
             default -> throw new IllegalArgumentException("unknown --power '" + power + "' (emulated, host or none)");
         };
@@ -232,13 +238,6 @@ public final class DesktopCommand implements Callable<Integer> {
     }
 
     private static String optionalQuery(HttpExchange ex, String key) {
-        String q = ex.getRequestURI().getRawQuery();
-        if (q != null) {
-            for (String kv : q.split("&")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0 && kv.substring(0, eq).equals(key)) return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
+        return dev.jettison.cli.control.ControlQuery.param(ex.getRequestURI().getRawQuery(), key);
     }
 }

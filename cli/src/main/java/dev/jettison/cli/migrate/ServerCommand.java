@@ -41,12 +41,17 @@ public final class ServerCommand implements Callable<Integer> {
             + "(e.g. 127.0.0.1:0; default: none)")
     String http;
 
+    @picocli.CommandLine.Mixin
+    dev.jettison.cli.keys.TlsOptions tls = new dev.jettison.cli.keys.TlsOptions();
+
     @Override
     public Integer call() throws Exception {
+        var security = tls.security(dev.jettison.migration.wire.Role.SERVER, null);
         var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch))
                 .withRequestTimeout(java.time.Duration.ofMillis((long) (requestTimeout * 1000)));
         var wol = new WakeOnLanPackets(wolBroadcast == null ? null : InetAddress.getByName(wolBroadcast), wolPort);
-        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol)) {
+        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol,
+                dev.jettison.migration.partial.ServerSettings.DEFAULT.withSecurity(security))) {
             prefetchFor.forEach((vm, p) -> server.prefetchPolicy(vm, PrefetchPolicy.parse(p)));
             // The first line is for scripts (and jettison demo) that started us with port 0.
             System.out.println("jettison server listening on " + Endpoints.format(server.address()));

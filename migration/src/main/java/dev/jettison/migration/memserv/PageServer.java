@@ -8,6 +8,7 @@ import dev.jettison.migration.wire.SessionConnections;
 import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.TcpListener;
+import dev.jettison.migration.wire.WireSecurity;
 import dev.jettison.migration.wire.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,12 @@ public final class PageServer {
 
     /** Listens on {@code bind} (port 0 = any) and serves every connection on its own virtual thread. */
     public TcpListener listen(InetSocketAddress bind) throws IOException {
-        return TcpListener.open(bind, "memserv-" + vmId, this::serve, TcpListener.Options.DEFAULT.withKeepAlive());
+        return listen(bind, WireSecurity.PLAINTEXT);
+    }
+
+    /** Listens through {@code security}: with mutual TLS only a peer the site CA named a server gets a Hello back. */
+    public TcpListener listen(InetSocketAddress bind, WireSecurity security) throws IOException {
+        return TcpListener.open(bind, "memserv-" + vmId, this::serve, TcpListener.Options.DEFAULT.withKeepAlive().withSecurity(security));
     }
 
     public Stats stats() {

@@ -36,6 +36,8 @@ public final class HoardStore {
             lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             return new HoardHistory();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not a hoard history (not ASCII text)", e);
         }
         if (lines.isEmpty() || !lines.getFirst().startsWith(HEADER)) {
             throw new IOException(file + ": not a hoard history (first line must start with '" + HEADER + "')");

@@ -44,7 +44,7 @@ final class Admission {
                 : server.wakePackets().to(desktop, ends.wakeMac(), ends.wakePort());
         var wakeup = new RemoteWakeup(packets);
         Runnable orphaned = () -> server.orphaned(hello.vmId(), hello.session());
-        var address = new DesktopAddress(desktop, ends.pagePort(), ends.blockPort());
+        var address = new DesktopAddress(desktop, ends.pagePort(), ends.blockPort(), server.settings().security());
         CowNetDisk disk = null;
         VirtualMachine vm = null;
         FaultTrace trace = null;

@@ -13,6 +13,7 @@ import dev.jettison.migration.memtap.WakePackets;
 import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.Limits;
 import dev.jettison.migration.wire.Message;
+import dev.jettison.migration.wire.PeerRefusedException;
 import dev.jettison.migration.wire.Role;
 import dev.jettison.migration.wire.TcpListener;
 import dev.jettison.migration.wire.Transport;
@@ -61,7 +62,8 @@ public final class ConsolidationServer implements AutoCloseable {
         this.settings = settings;
         Files.createDirectories(stateDir);
         removeCrashedEpochs();
-        this.listener = TcpListener.open(bind, "consolidation-server", this::serve);
+        this.listener = TcpListener.open(bind, "consolidation-server", this::serve,
+                TcpListener.Options.DEFAULT.withSecurity(settings.security()));
     }
 
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind)
@@ -144,6 +146,14 @@ public final class ConsolidationServer implements AutoCloseable {
         Message first = t.receive();
         if (!(first instanceof Message.Hello hello) || hello.role() != Role.DESKTOP || hello.session().isNone()) {
             t.send(new Message.Error(Message.Error.UNEXPECTED, "expected a desktop's Hello with a session"));
+            return;
+        }
+        try {
+            // Before anything is looked up: a desktop acts only for the VMs its certificate lists.
+            t.identity().require(Role.DESKTOP, hello.vmId());
+        } catch (PeerRefusedException e) {
+            LOG.warn("refused {}: {}", t.peer(), e.getMessage());
+            t.send(new Message.Error(Message.Error.REFUSED, Message.Error.REFUSED_TEXT));
             return;
         }
         t.send(Message.Hello.of(hello.vmId(), hello.session(), hello.ramBytes(), hello.diskBytes(), Role.SERVER));

@@ -10,7 +10,6 @@ import dev.jettison.migration.wire.ServiceGate;
 import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.SilenceWatchdog;
 import dev.jettison.migration.wire.TcpListener;
-import dev.jettison.migration.wire.TcpTransport;
 import dev.jettison.migration.wire.Transport;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.snapshot.DescriptorCodec;
@@ -112,10 +111,10 @@ public final class Desktop implements AutoCloseable {
         this.settings = settings;
         this.store = store;
         this.pageServer = new PageServer(vmId, GuestPages.of(vm.memory()), onRequest, gate);
-        this.pageListener = pageServer.listen(serveOn);
+        this.pageListener = pageServer.listen(serveOn, settings.security());
         if (diskImage != null) {
             this.blockServer = new BlockServer(vmId, diskImage, onRequest, gate);
-            this.blockListener = blockServer.listen(new InetSocketAddress(serveOn.getAddress(), 0));
+            this.blockListener = blockServer.listen(new InetSocketAddress(serveOn.getAddress(), 0), settings.security());
         } else {
             this.blockServer = null;
             this.blockListener = null;
@@ -332,15 +331,8 @@ public final class Desktop implements AutoCloseable {
         return Message.Hello.of(vmId, epoch, vm.memory().ramBytes(), diskBytes(), Role.DESKTOP);
     }
 
-    private static Transport connect(InetSocketAddress server) throws IOException {
-        var t = TcpTransport.connect(server, CONNECT_TIMEOUT_MILLIS);
-        try {
-            t.keepAlive();
-        } catch (IOException e) {
-            t.close();
-            throw e;
-        }
-        return t;
+    private Transport connect(InetSocketAddress server) throws IOException {
+        return settings.security().connect(server, CONNECT_TIMEOUT_MILLIS, true);
     }
 
     private void openEpoch(SessionId epoch) {
@@ -545,6 +537,10 @@ public final class Desktop implements AutoCloseable {
                         LOG.info("VM {}: the server forgot epoch {}", vmId, epoch);
                         return;
                     }
+                } catch (dev.jettison.migration.wire.PeerRefusedException e) {
+                    // Not a server of the site, or it will not hear us: it never got this epoch from us, so nothing to release.
+                    LOG.warn("VM {}: not telling {} to forget epoch {}: {}", vmId, to, epoch, e.getMessage());
+                    return;
                 } catch (IOException | RuntimeException e) {
                     // The server is unreachable for now; try again.
                 }

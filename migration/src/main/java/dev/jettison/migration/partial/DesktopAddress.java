@@ -1,7 +1,7 @@
 package dev.jettison.migration.partial;
 
 import dev.jettison.migration.wire.Connector;
-import dev.jettison.migration.wire.TcpTransport;
+import dev.jettison.migration.wire.WireSecurity;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,10 +14,12 @@ import java.net.InetSocketAddress;
 final class DesktopAddress {
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
+    private final WireSecurity security;
     private volatile InetSocketAddress pages;
     private volatile InetSocketAddress blocks;
 
-    DesktopAddress(InetAddress host, int pagePort, int blockPort) {
+    DesktopAddress(InetAddress host, int pagePort, int blockPort, WireSecurity security) {
+        this.security = security;
         moved(host, pagePort, blockPort);
     }
 
@@ -27,11 +29,11 @@ final class DesktopAddress {
     }
 
     Connector pages() {
-        return () -> TcpTransport.connect(pages, CONNECT_TIMEOUT_MILLIS);
+        return () -> security.connect(pages, CONNECT_TIMEOUT_MILLIS);
     }
 
     Connector blocks() {
-        return () -> TcpTransport.connect(blocks, CONNECT_TIMEOUT_MILLIS);
+        return () -> security.connect(blocks, CONNECT_TIMEOUT_MILLIS);
     }
 
     @Override

@@ -12,4 +12,9 @@ public interface Connector {
     static Connector tcp(InetSocketAddress desktop, int connectTimeoutMillis) {
         return () -> TcpTransport.connect(desktop, connectTimeoutMillis);
     }
+
+    /** Through {@code security} (mutual TLS or plaintext) with a connect and handshake timeout. */
+    static Connector of(WireSecurity security, InetSocketAddress desktop, int connectTimeoutMillis) {
+        return () -> security.connect(desktop, connectTimeoutMillis);
+    }
 }

@@ -16,12 +16,21 @@ public final class Handshake {
 
     private Handshake() {}
 
-    /** Client side: sends {@code mine}, expects a Hello for the same VM and epoch, sets the transport's limits. */
+    /**
+     * Client side: checks the peer's certificate first (a desktop talks only to a server; a server
+     * fetches a VM's state only from the desktop that owns it), so nothing about the VM goes to the
+     * wrong host; then sends {@code mine}, expects a Hello for the same VM and epoch, sets the
+     * transport's limits.
+     */
     public static Message.Hello client(Transport t, Message.Hello mine) throws IOException {
+        t.identity().require(mine.role() == Role.DESKTOP ? Role.SERVER : Role.DESKTOP, mine.vmId());
         t.send(mine);
         Message reply = t.receive();
         if (reply instanceof Message.Error e) {
             if (e.code() == Message.Error.NO_SESSION) throw new SessionEndedException(t.peer(), mine);
+            if (e.code() == Message.Error.REFUSED) {
+                throw new PeerRefusedException(t.peer() + " refused this host's certificate for VM " + mine.vmId());
+            }
             throw new IOException(t.peer() + " refused the Hello for " + mine.vmId() + ": " + e.message() + " (code " + e.code() + ")");
         }
         if (!(reply instanceof Message.Hello h)) {
@@ -36,7 +45,8 @@ public final class Handshake {
     }
 
     /**
-     * Desktop side: reads the peer's Hello and asks {@code answer} for this side's Hello to it;
+     * Desktop side: reads the peer's Hello, refuses it with {@code Error(REFUSED)} unless the peer's
+     * certificate names it a server, and asks {@code answer} for this side's Hello to it;
      * an empty answer (not this VM, not its current epoch, not its size) is refused with
      * {@code Error(NO_SESSION)}, which names nothing, since the peer has not shown it belongs.
      * Sets the limits and returns the peer's Hello.
@@ -47,6 +57,12 @@ public final class Handshake {
         if (!(first instanceof Message.Hello h)) {
             t.send(new Message.Error(Message.Error.UNEXPECTED, "expected Hello first"));
             throw new ProtocolException(ProtocolException.Kind.MALFORMED, "first message from " + t.peer() + " was " + first);
+        }
+        try {
+            t.identity().require(Role.SERVER, h.vmId());
+        } catch (PeerRefusedException e) {
+            t.send(new Message.Error(Message.Error.REFUSED, Message.Error.REFUSED_TEXT));
+            throw e;
         }
         var mine = answer.apply(h);
         if (mine.isEmpty()) {

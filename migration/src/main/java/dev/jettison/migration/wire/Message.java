@@ -152,6 +152,13 @@ public sealed interface Message {
          */
         public static final int NO_SESSION = 6;
         public static final String NO_SESSION_TEXT = "no such session";
+        /**
+         * The peer's certificate does not allow what it asked (a desktop asking for a VM it does
+         * not own, a desktop speaking as a server). Names nothing, like NO_SESSION, but is not
+         * taken as the end of an epoch: it never makes a server forget a VM.
+         */
+        public static final int REFUSED = 7;
+        public static final String REFUSED_TEXT = "not permitted";
 
         public Error {
             if (code < 0 || code > 0xFFFF) throw new IllegalArgumentException("error code must fit 16 bits: " + code);

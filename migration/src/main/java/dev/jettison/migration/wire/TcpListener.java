@@ -32,21 +32,31 @@ public final class TcpListener implements AutoCloseable {
      * @param maxConnections   connections served at once; one more is closed on accept
      * @param handshakeTimeout read timeout set on every accepted connection, for its Hello
      * @param keepAlive        TCP keepalive probes on accepted connections (the desktop's services)
+     * @param security         mutual TLS, or plaintext ({@code --insecure}): the handshake of which
+     *                         runs on the connection's thread within {@code handshakeTimeout}
      */
-    public record Options(int maxConnections, java.time.Duration handshakeTimeout, boolean keepAlive) {
+    public record Options(int maxConnections, java.time.Duration handshakeTimeout, boolean keepAlive,
+                          WireSecurity security) {
         /** 64 connections: a VM's memtap and cownetdisk need two, reconnects briefly a few more. */
         public static final Options DEFAULT = new Options(64, Handshake.DEFAULT_TIMEOUT, false);
+
+        public Options(int maxConnections, java.time.Duration handshakeTimeout, boolean keepAlive) {
+            this(maxConnections, handshakeTimeout, keepAlive, WireSecurity.PLAINTEXT);
+        }
 
         public Options {
             if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1: " + maxConnections);
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
                 throw new IllegalArgumentException("handshake timeout must be > 0: " + handshakeTimeout);
             }
+            java.util.Objects.requireNonNull(security, "security");
         }
 
-        public Options withKeepAlive() { return new Options(maxConnections, handshakeTimeout, true); }
+        public Options withKeepAlive() { return new Options(maxConnections, handshakeTimeout, true, security); }
 
-        public Options withMaxConnections(int n) { return new Options(n, handshakeTimeout, keepAlive); }
+        public Options withMaxConnections(int n) { return new Options(n, handshakeTimeout, keepAlive, security); }
+
+        public Options withSecurity(WireSecurity s) { return new Options(maxConnections, handshakeTimeout, keepAlive, s); }
     }
 
     private final ServerSocket server;
@@ -133,11 +143,17 @@ public final class TcpListener implements AutoCloseable {
     }
 
     private void serveCounted(Socket s) {
-        TcpTransport t;
+        Transport t;
         try {
-            t = new TcpTransport(s, Limits.beforeHello());
+            if (options.keepAlive()) TcpTransport.keepAlive(s);
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout().toMillis()));
+            t = options.security().server(s, options.handshakeTimeout());
             t.readTimeout(options.handshakeTimeout());
-            if (options.keepAlive()) t.keepAlive();
+        } catch (PeerRefusedException e) {
+            // The peer learns nothing but the TLS alert: no VM, no Error frame.
+            log.warn("{}: refused {}: {}", name, s.getRemoteSocketAddress(), e.getMessage());
+            try { s.close(); } catch (IOException ignored) { /* refusing it anyway */ }
+            return;
         } catch (IOException e) {
             log.warn("{}: cannot set up connection from {}: {}", name, s.getRemoteSocketAddress(), e.toString());
             try { s.close(); } catch (IOException ignored) { /* already broken */ }

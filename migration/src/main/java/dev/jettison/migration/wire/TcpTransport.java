@@ -11,7 +11,8 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * {@link Transport} over a blocking TCP socket, meant to be driven from virtual threads.
+ * {@link Transport} over a blocking socket, meant to be driven from virtual threads: a plain TCP
+ * socket, or an {@link javax.net.ssl.SSLSocket} layered on one by mutual TLS ({@link WireSecurity}).
  * TCP_NODELAY because a remote fault is one small request waiting on one reply: Nagle's delay
  * would dominate the service time.
  */
@@ -20,17 +21,24 @@ public final class TcpTransport implements Transport {
     private final InputStream in;
     private final OutputStream out;
     private final Object sendLock = new Object();
+    private final PeerIdentity identity;
     private volatile Codec codec;
 
     public TcpTransport(Socket socket, Limits limits) throws IOException {
+        this(socket, limits, PeerIdentity.UNAUTHENTICATED);
+    }
+
+    /** @param identity who the peer proved to be (an SSLSocket's handshake is already done) */
+    public TcpTransport(Socket socket, Limits limits, PeerIdentity identity) throws IOException {
         this.socket = socket;
+        this.identity = identity;
         socket.setTcpNoDelay(true);
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         this.codec = new Codec(limits);
     }
 
-    /** Connects with a timeout; the limits are those before the Hello. */
+    /** Connects in plaintext with a timeout; the limits are those before the Hello. */
     public static TcpTransport connect(SocketAddress address, int timeoutMillis) throws IOException {
         Socket s = new Socket();
         try {
@@ -43,6 +51,9 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
+    public PeerIdentity identity() { return identity; }
+
+    @Override
     public void readTimeout(java.time.Duration timeout) throws IOException {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
@@ -53,6 +64,11 @@ public final class TcpTransport implements Transport {
      * side: a server probing a desktop in S3 would tear down connections the desktop still wants.
      */
     public void keepAlive() throws IOException {
+        keepAlive(socket);
+    }
+
+    /** {@link #keepAlive()} on a TCP socket before any TLS is layered on it. */
+    public static void keepAlive(Socket socket) throws IOException {
         socket.setKeepAlive(true);
         try {
             socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 30);
@@ -120,6 +136,6 @@ public final class TcpTransport implements Transport {
 
     @Override
     public String toString() {
-        return "tcp " + peer();
+        return (socket instanceof javax.net.ssl.SSLSocket ? "tls " : "tcp ") + peer();
     }
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A bidirectional message channel between desktop and server. TCP today; a later mutual-TLS
- * transport implements the same interface, so the protocol code never sees the socket.
+ * A bidirectional message channel between desktop and server: mutual TLS, or plaintext TCP with
+ * {@code --insecure} ({@link WireSecurity}); the protocol code never sees the socket.
  * {@link #send} may be called from several threads; {@link #receive} from one reader at a time.
  */
 public interface Transport extends AutoCloseable {
@@ -35,6 +35,9 @@ public interface Transport extends AutoCloseable {
     void limits(Limits limits);
 
     Limits limits();
+
+    /** Who the peer proved to be; {@link PeerIdentity#UNAUTHENTICATED} on a plaintext link. */
+    default PeerIdentity identity() { return PeerIdentity.UNAUTHENTICATED; }
 
     /** Who is on the other end, for log lines. */
     String peer();

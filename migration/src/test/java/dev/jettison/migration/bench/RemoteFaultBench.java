@@ -10,6 +10,7 @@ import dev.jettison.migration.memtap.LatencyHistogram;
 import dev.jettison.migration.wire.Connector;
 import dev.jettison.migration.wire.SessionId;
 import dev.jettison.migration.wire.StateSource;
+import dev.jettison.migration.wire.WireSecurity;
 import dev.jettison.sys.Fd;
 import dev.jettison.sys.Libc;
 import dev.jettison.sys.MappedRegion;
@@ -26,13 +27,29 @@ import java.util.Random;
  * A platform thread stands in for a vCPU and touches random pages of a 256 MiB guest from inside
  * a system call; memserv serves a seeded residue over TCP. Reports the handler's service time
  * (fault read to UFFDIO_COPY) and the toucher's end-to-end time, for demand-only and the paper's
- * pivot window. Run as root: see docs/wire-protocol.md, "Benchmark".
+ * pivot window. The second argument picks the link: {@code plain}, {@code tls} (mutual TLS 1.3
+ * under a throwaway site CA) or {@code both} (default), each also timing bulk transfer: 256 MiB
+ * of dirty-page batches as reintegration sends them. Run as root: see docs/wire-protocol.md,
+ * "Benchmark", and docs/security.md.
  */
 public final class RemoteFaultBench {
     private static final SessionId SESSION = new SessionId(0xbe, 0xc4);
     public static void main(String[] args) throws Exception {
         long size = 256L << 20;
         int faults = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        String links = args.length > 1 ? args[1] : "both";
+        var site = dev.jettison.migration.tls.SiteCa.init(Files.createTempDirectory("bench-site"), "bench");
+        var desktopTls = dev.jettison.migration.tls.MutualTls.load(site.issue(dev.jettison.migration.wire.Role.DESKTOP, "d", java.util.List.of("bench")));
+        var serverTls = dev.jettison.migration.tls.MutualTls.load(site.issue(dev.jettison.migration.wire.Role.SERVER, "s", java.util.List.of()));
+        for (String link : links.equals("both") ? new String[]{"plain", "tls"} : new String[]{links}) {
+            boolean tls = link.equals("tls");
+            System.out.println("link: " + (tls ? "mutual TLS 1.3" : "plaintext TCP"));
+            bench(size, faults, tls ? desktopTls : WireSecurity.PLAINTEXT, tls ? serverTls : WireSecurity.PLAINTEXT);
+            BulkBench.run(tls ? desktopTls : WireSecurity.PLAINTEXT, tls ? serverTls : WireSecurity.PLAINTEXT, 256);
+        }
+    }
+
+    private static void bench(long size, int faults, WireSecurity desktopSide, WireSecurity serverSide) throws Exception {
         try (var residue = MappedRegion.anonymous(size, "bench residue")) {
             Random r = new Random(1);
             byte[] page = new byte[4096];
@@ -42,20 +59,20 @@ public final class RemoteFaultBench {
             }
             var server = new PageServer("bench", GuestPages.of(residue.segment()));
             server.open(SESSION);
-            try (var listener = server.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            try (var listener = server.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), desktopSide)) {
                 for (int round = 0; round < 2; round++) { // round 0 warms the JIT
                     for (PrefetchPolicy policy : new PrefetchPolicy[]{new PrefetchPolicy.None(), PrefetchPolicy.paperDefault()}) {
-                        run(listener.address(), size, policy, round == 0 ? faults / 4 : faults, round == 1);
+                        run(Connector.of(serverSide, listener.address(), 1000), size, policy, round == 0 ? faults / 4 : faults, round == 1);
                     }
                 }
             }
         }
     }
 
-    private static void run(InetSocketAddress desktop, long size, PrefetchPolicy policy, int faults, boolean print) throws Exception {
+    private static void run(Connector desktop, long size, PrefetchPolicy policy, int faults, boolean print) throws Exception {
         var tmp = Files.createTempFile("bench", ".bin");
         try (var guest = MappedRegion.anonymous(size, "bench guest");
-             var handler = FaultHandler.start(StateSource.of("bench", SESSION, Connector.tcp(desktop, 1000)), GuestPages.of(guest.segment()),
+             var handler = FaultHandler.start(StateSource.of("bench", SESSION, desktop), GuestPages.of(guest.segment()),
                      FaultHandler.Config.paperDefaults().withPolicy(policy), FaultTrace.NONE);
              var fd = Fd.open(tmp.toString(), Libc.O_RDWR, 0)) {
             var endToEnd = new LatencyHistogram();
