@@ -40,8 +40,8 @@ public final class EmulatedKvmHost {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return run(home, List.of(java, "--enable-native-access=ALL-UNNAMED", "-Djettison.home=" + home, "-jar",
                 target.resolve("tools/junit-platform-console-standalone.jar").toString(), "execute", "--disable-banner",
-                // Jupiter only: the "kvm" tests are JUnit tests, and other engines on the class path (jqwik's
-                // property tests) have nothing to run there but would still start, and write, in its folder.
+                // Jupiter only: the "kvm" tests are Jupiter tests; any other engine that reaches the test class
+                // path has nothing to run in the emulated host and should not start there.
                 "--disable-ansi-colors", "--details=tree", "--include-engine", "junit-jupiter", "--class-path", cp,
                 "--scan-class-path", target.resolve("test-classes").toString(), "--include-tag", tag), timeout);
     }
