@@ -1,22 +1,21 @@
 package dev.jettison.migration.memtap;
 
 import dev.jettison.core.prefetch.HoardHistory;
-import dev.jettison.migration.wire.HostileInput;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import dev.jettison.migration.fuzz.Fuzz;
+import dev.jettison.migration.fuzz.Gen;
+import dev.jettison.migration.fuzz.HostileInput;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.SplittableRandom;
+import java.util.ArrayList;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,15 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * or negative, random bytes including non-ASCII. Each loads or is an IOException naming the file.
  */
 class HoardFileFuzzTest {
+    @TempDir
     static Path dir;
     static byte[] good;
 
-    @BeforeContainer
+    @BeforeAll
     static void saveOne() throws IOException {
-        dir = Files.createTempDirectory("hoard-fuzz");
         var h = new HoardHistory();
         for (int c = 0; c < 3; c++) {
-            var pages = new java.util.ArrayList<Long>();
+            var pages = new ArrayList<Long>();
             for (long p = c; p < 200; p += 3) pages.add(p);
             h.recordConsolidation(pages);
         }
@@ -43,39 +42,28 @@ class HoardFileFuzzTest {
     }
 
     static final byte[] ALPHABET = "0123456789,-\n \t9223372036854775808x\u00e9".getBytes(StandardCharsets.UTF_8);
+    static final byte[] HUGE_LINE = "\n-1,99999999999,2147483648\n".getBytes(StandardCharsets.US_ASCII);
 
-    @Provide
-    Arbitrary<byte[]> damaged() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.longs()).as((kind, seed) -> {
-            var r = new SplittableRandom(seed);
-            byte[] b = good.clone();
-            switch (kind) {
-                case 0 -> { b = new byte[r.nextInt(200)]; r.nextBytes(b); }
-                case 1 -> { for (int k = 0; k < 1 + r.nextInt(6); k++) b[r.nextInt(b.length)] = ALPHABET[r.nextInt(ALPHABET.length)]; }
-                case 2 -> b = Arrays.copyOf(b, r.nextInt(b.length));
-                default -> {
-                    int at = r.nextInt(b.length);
-                    byte[] ins = "\n-1,99999999999,2147483648\n".getBytes(StandardCharsets.US_ASCII);
-                    byte[] out = new byte[b.length + ins.length];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(ins, 0, out, at, ins.length);
-                    System.arraycopy(b, at, out, at + ins.length, b.length - at);
-                    b = out;
-                }
-            }
-            return b;
+    static byte[] damaged(Gen g) {
+        return switch (g.nextInt(4)) {
+            case 0 -> g.bytes(199);
+            case 1 -> g.setBytesFrom(good, ALPHABET, 6);
+            case 2 -> g.truncate(good);
+            default -> g.splice(good, HUGE_LINE);
+        };
+    }
+
+    @TestFactory
+    Stream<DynamicTest> loadsOrRefusesWithItsReason() {
+        return Fuzz.property("hoard file load", HoardFileFuzzTest::damaged, file -> {
+            Path f = dir.resolve("hoard");
+            Files.write(f, file);
+            HostileInput.parse(() -> new HoardStore(f).load(), IOException.class, 4 << 20, f.toString());
         });
     }
 
-    @Property
-    void loadsOrRefusesWithItsReason(@ForAll("damaged") byte[] file) throws IOException {
-        Path f = dir.resolve("hoard");
-        Files.write(f, file);
-        HostileInput.parse(() -> new HoardStore(f).load(), IOException.class, 4 << 20, f.toString());
-    }
-
     /** Found by the property above: a non-ASCII byte was refused without naming the file. */
-    @Example
+    @Test
     void nonAsciiNamesTheFile() throws IOException {
         Path f = dir.resolve("non-ascii");
         Files.write(f, (HoardStore.HEADER + "1\n1,1,\u00e9\n").getBytes(StandardCharsets.UTF_8));

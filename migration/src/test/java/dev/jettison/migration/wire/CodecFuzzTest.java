@@ -1,20 +1,21 @@
 package dev.jettison.migration.wire;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.jettison.migration.fuzz.Fuzz;
+import dev.jettison.migration.fuzz.Gen;
+import dev.jettison.migration.fuzz.HostileInput;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The frame decoder against hostile bytes: random frames, valid frames of every message type with
- * bytes changed (and, half the time, the checksum recomputed so the changed payload reaches the
- * field checks), header lengths made up, frames cut or extended. Each either decodes or is a
+ * bytes changed or bits flipped (and, half the time, the checksum recomputed so the changed
+ * payload reaches the field checks), header lengths made up, frames cut or extended. Each either decodes or is a
  * {@link ProtocolException}; none allocates more than the frame limit or takes long.
  */
 class CodecFuzzTest {
@@ -33,7 +34,7 @@ class CodecFuzzTest {
     /** Twice the largest payload the decoder may hold, plus slack for the stream's own buffers. */
     static final long MAX_ALLOC = 2L * Limits.DEFAULT_MAX_PAYLOAD + (1 << 20);
 
-    enum Mutation { RANDOM, FLIP, FLIP_RESEAL, LENGTH, LENGTH_RESEAL, TRUNCATE, EXTEND }
+    enum Mutation { RANDOM, FLIP, FLIP_RESEAL, BITS, BITS_RESEAL, LENGTH, LENGTH_RESEAL, TRUNCATE, EXTEND }
 
     static List<Message> samples() {
         byte[] page = new byte[Wire.PAGE_SIZE];
@@ -55,86 +56,91 @@ class CodecFuzzTest {
 
     static final List<byte[]> FRAMES = samples().stream().map(CODEC::encode).toList();
 
-    @Provide
-    Arbitrary<byte[]> hostileFrames() {
-        return Combinators.combine(Arbitraries.integers().between(0, FRAMES.size() - 1), Arbitraries.of(Mutation.class),
-                Arbitraries.longs()).as((i, m, seed) -> mutate(FRAMES.get(i), m, new SplittableRandom(seed)));
+    static byte[] hostileFrame(Gen g) {
+        return mutate(g.pick(FRAMES), g.pick(Mutation.class), g);
     }
 
-    static byte[] mutate(byte[] good, Mutation m, SplittableRandom r) {
-        byte[] b = good.clone();
-        switch (m) {
+    static byte[] mutate(byte[] good, Mutation m, Gen g) {
+        return switch (m) {
             case RANDOM -> {
-                b = new byte[r.nextInt(64)];
-                r.nextBytes(b);
-                if (b.length >= 6 && r.nextBoolean()) System.arraycopy(good, 0, b, 0, 6); // magic, version, type
+                byte[] b = g.bytes(63);
+                if (b.length >= 6 && g.nextBoolean()) System.arraycopy(good, 0, b, 0, 6); // magic, version, type
+                yield b;
             }
-            case FLIP, FLIP_RESEAL -> {
-                for (int k = 0; k < 1 + r.nextInt(4); k++) b[r.nextInt(b.length)] = (byte) r.nextInt();
-                if (m == Mutation.FLIP_RESEAL) reseal(b);
-            }
+            case FLIP -> g.setBytes(good, 0, good.length, 4);
+            case FLIP_RESEAL -> reseal(g.setBytes(good, 0, good.length, 4));
+            case BITS -> g.flipBits(good, 3);
+            case BITS_RESEAL -> reseal(g.flipBits(good, 3));
             case LENGTH, LENGTH_RESEAL -> {
-                ByteBuffer.wrap(b).putInt(8, r.nextBoolean() ? r.nextInt() : r.nextInt(b.length + 64));
-                if (m == Mutation.LENGTH_RESEAL) reseal(b);
+                byte[] b = Gen.putInt(good, 8, g.nextBoolean() ? g.anyInt() : g.nextInt(good.length + 64), ByteOrder.BIG_ENDIAN);
+                yield m == Mutation.LENGTH_RESEAL ? reseal(b) : b;
             }
-            case TRUNCATE -> b = Arrays.copyOf(b, r.nextInt(b.length));
+            case TRUNCATE -> g.truncate(good);
             case EXTEND -> {
-                b = Arrays.copyOf(b, b.length + 1 + r.nextInt(32));
-                if (r.nextBoolean()) reseal(b);
+                byte[] b = g.extend(good, 32);
+                yield g.nextBoolean() ? reseal(b) : b;
             }
-        }
-        return b;
+        };
     }
 
-    static void reseal(byte[] b) {
-        if (b.length < Wire.HEADER_BYTES + Wire.TRAILER_BYTES) return;
+    static byte[] reseal(byte[] b) {
+        if (b.length < Wire.HEADER_BYTES + Wire.TRAILER_BYTES) return b;
         var crc = new CRC32C();
         crc.update(b, 0, b.length - 4);
         ByteBuffer.wrap(b).putInt(b.length - 4, (int) crc.getValue());
+        return b;
     }
 
-    @Property
-    void decodeParsesOrRefuses(@ForAll("hostileFrames") byte[] frame) {
-        HostileInput.parse(() -> CODEC.decode(frame), ProtocolException.class, MAX_ALLOC);
+    @TestFactory
+    Stream<DynamicTest> decodeParsesOrRefuses() {
+        return Fuzz.property("frame decode", CodecFuzzTest::hostileFrame,
+                frame -> HostileInput.parse(() -> CODEC.decode(frame), ProtocolException.class, MAX_ALLOC));
+    }
+
+    record TwoFrames(byte[] first, byte[] second) {
+        byte[] joined() {
+            byte[] both = Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, both, first.length, second.length);
+            return both;
+        }
     }
 
     /** From a stream, two frames back to back: the reader stays in step or says it cannot. */
-    @Property
-    void readFromAStreamParsesOrRefuses(@ForAll("hostileFrames") byte[] a, @ForAll("hostileFrames") byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        var in = new ByteArrayInputStream(both);
-        HostileInput.parse(() -> {
-            for (int i = 0; i < 3; i++) {
-                try {
-                    CODEC.read(in);
-                } catch (EOFException end) {
-                    return null; // a clean end between frames
+    @TestFactory
+    Stream<DynamicTest> readFromAStreamParsesOrRefuses() {
+        return Fuzz.property("frame read, two in a row", g -> new TwoFrames(hostileFrame(g), hostileFrame(g)), two -> {
+            var in = new ByteArrayInputStream(two.joined());
+            HostileInput.parse(() -> {
+                for (int i = 0; i < 3; i++) {
+                    try {
+                        CODEC.read(in);
+                    } catch (EOFException end) {
+                        return null; // a clean end between frames
+                    }
                 }
-            }
-            return null;
-        }, IOException.class, MAX_ALLOC);
+                return null;
+            }, IOException.class, MAX_ALLOC);
+        });
     }
 
     /** Before the Hello the limit is 2 KiB: no header can make the decoder hold more. */
-    @Property
-    void beforeTheHelloNothingLargeIsHeld(@ForAll("hostileFrames") byte[] frame) {
+    @TestFactory
+    Stream<DynamicTest> beforeTheHelloNothingLargeIsHeld() {
         var small = new Codec(Limits.beforeHello());
-        HostileInput.parse(() -> small.read(new ByteArrayInputStream(frame)), IOException.class, 256 * 1024);
+        return Fuzz.property("frame read before the Hello", CodecFuzzTest::hostileFrame,
+                frame -> HostileInput.parse(() -> small.read(new ByteArrayInputStream(frame)), IOException.class, 256 * 1024));
     }
 
-    @Property(tries = 100)
-    void everyValidFrameRoundTrips(@ForAll("validIndex") int i) throws ProtocolException {
-        assertEquals(samples().get(i).getClass(), CODEC.decode(FRAMES.get(i)).getClass());
-    }
-
-    @Provide
-    Arbitrary<Integer> validIndex() {
-        return Arbitraries.integers().between(0, FRAMES.size() - 1);
+    /** The unchanged samples, every one: the mutations start from frames that do decode. */
+    @TestFactory
+    Stream<DynamicTest> everyValidFrameRoundTrips() {
+        List<Message> samples = samples();
+        return IntStream.range(0, FRAMES.size()).mapToObj(i -> DynamicTest.dynamicTest(samples.get(i).getClass().getSimpleName(),
+                () -> assertEquals(samples.get(i).getClass(), CODEC.decode(FRAMES.get(i)).getClass())));
     }
 
     /** Regression corpus: a header announcing the whole limit then nothing, and a run past the VM's end. */
-    @Example
+    @Test
     void regressions() {
         byte[] huge = Arrays.copyOf(FRAMES.get(1), Wire.HEADER_BYTES);
         ByteBuffer.wrap(huge).putInt(8, Limits.DEFAULT_MAX_PAYLOAD);

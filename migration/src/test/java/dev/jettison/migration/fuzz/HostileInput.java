@@ -1,4 +1,4 @@
-package dev.jettison.migration.wire;
+package dev.jettison.migration.fuzz;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
