@@ -1,17 +1,16 @@
 package dev.jettison.cli.control;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.jettison.cli.fuzz.Fuzz;
+import dev.jettison.cli.fuzz.Gen;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,37 +30,38 @@ class ControlRequestFuzzTest {
 
     record Request(String method, Map<String, List<String>> headers, boolean action) {}
 
-    @Provide
-    Arbitrary<Request> requests() {
-        var names = Arbitraries.of("Host", "host", "HOST", "Origin", "origin", "Authorization", "authorization",
-                "Sec-Fetch-Site", "X-Other", "");
-        var values = Arbitraries.oneOf(
-                Arbitraries.of("127.0.0.1:7700", "localhost:7700", "[::1]:7700", "evil.example:7700", "127.0.0.1:7701",
-                        "127.0.0.1", ":7700", "[]:7700", "http://127.0.0.1:7700", "http://evil.example", "null",
-                        "same-origin", "cross-site", "none", "Bearer " + TOKEN, "Bearer  " + TOKEN, "bearer " + TOKEN,
-                        "Bearer " + TOKEN.substring(1), "Bearer " + TOKEN + "0", "Bearer ", "", " "),
-                Arbitraries.strings().ofMaxLength(80));
-        var header = Combinators.combine(names, values.list().ofMinSize(0).ofMaxSize(3)).as(Map::entry);
-        var methods = Arbitraries.of("GET", "POST", "PUT", "OPTIONS", "HEAD", "post", "");
-        return Combinators.combine(methods, header.list().ofMaxSize(6), Arbitraries.of(true, false)).as((m, hs, a) -> {
-            Map<String, List<String>> map = new LinkedHashMap<>();
-            for (var h : hs) map.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).addAll(h.getValue());
-            return new Request(m, map, a);
-        });
+    static final List<String> NAMES = List.of("Host", "host", "HOST", "Origin", "origin", "Authorization", "authorization",
+            "Sec-Fetch-Site", "X-Other", "");
+    static final List<String> VALUES = List.of("127.0.0.1:7700", "localhost:7700", "[::1]:7700", "evil.example:7700",
+            "127.0.0.1:7701", "127.0.0.1", ":7700", "[]:7700", "http://127.0.0.1:7700", "http://evil.example", "null",
+            "same-origin", "cross-site", "none", "Bearer " + TOKEN, "Bearer  " + TOKEN, "bearer " + TOKEN,
+            "Bearer " + TOKEN.substring(1), "Bearer " + TOKEN + "0", "Bearer ", "", " ");
+    static final List<String> METHODS = List.of("GET", "POST", "PUT", "OPTIONS", "HEAD", "post", "");
+
+    /** Half the time a value that is nearly right (or exactly), half the time any string. */
+    static Request request(Gen g) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int h = g.size(6); h > 0; h--) {
+            headers.computeIfAbsent(g.pick(NAMES), k -> new ArrayList<>())
+                    .addAll(g.list(3, () -> g.nextBoolean() ? g.pick(VALUES) : g.string(80)));
+        }
+        return new Request(g.pick(METHODS), headers, g.nextBoolean());
     }
 
-    @Property
-    void theGuardNeverThrowsAndAdmitsOnlyTheRightRequest(@ForAll("requests") Request r) {
-        var verdict = assertDoesNotThrow(() -> GUARD.check(r.method(), r.headers(), r.action()));
-        if (verdict.isPresent()) {
-            assertTrue(verdict.get().status() == 403 || verdict.get().status() == 405, verdict.toString());
-            return;
-        }
-        assertEquals(List.of("Bearer " + TOKEN), values(r.headers(), "Authorization"), "admitted only with exactly the token");
-        assertEquals(r.action() ? "POST" : "GET", r.method());
-        String host = values(r.headers(), "Host").getFirst();
-        assertTrue(host.endsWith(":" + PORT), host);
-        for (String o : values(r.headers(), "Origin")) assertEquals("http://" + host, o);
+    @TestFactory
+    Stream<DynamicTest> theGuardNeverThrowsAndAdmitsOnlyTheRightRequest() {
+        return Fuzz.property("control guard", ControlRequestFuzzTest::request, r -> {
+            var verdict = assertDoesNotThrow(() -> GUARD.check(r.method(), r.headers(), r.action()));
+            if (verdict.isPresent()) {
+                assertTrue(verdict.get().status() == 403 || verdict.get().status() == 405, verdict.toString());
+                return;
+            }
+            assertEquals(List.of("Bearer " + TOKEN), values(r.headers(), "Authorization"), "admitted only with exactly the token");
+            assertEquals(r.action() ? "POST" : "GET", r.method());
+            String host = values(r.headers(), "Host").getFirst();
+            assertTrue(host.endsWith(":" + PORT), host);
+            for (String o : values(r.headers(), "Origin")) assertEquals("http://" + host, o);
+        });
     }
 
     static List<String> values(Map<String, List<String>> headers, String name) {
@@ -70,24 +70,26 @@ class ControlRequestFuzzTest {
         return out;
     }
 
-    @Provide
-    Arbitrary<String> rawQueries() {
-        var parts = Arbitraries.oneOf(Arbitraries.of("line=", "server=", "line", "=", "&", "%", "%2", "%zz", "%41", "+", "%E9",
-                "%C3%A9", "verify", "127.0.0.1:7800"), Arbitraries.strings().ofMaxLength(20));
-        return parts.list().ofMaxSize(8).map(l -> String.join("", l));
+    static final List<String> QUERY_PARTS = List.of("line=", "server=", "line", "=", "&", "%", "%2", "%zz", "%41", "+",
+            "%E9", "%C3%A9", "verify", "127.0.0.1:7800");
+
+    static String rawQuery(Gen g) {
+        return String.join("", g.list(8, () -> g.nextBoolean() ? g.pick(QUERY_PARTS) : g.string(20)));
     }
 
-    @Property
-    void queryParsingReturnsOrRefuses(@ForAll("rawQueries") String raw) {
-        try {
-            String line = ControlQuery.param(raw, "line");
-            if (line != null) ControlQuery.param(raw, "server");
-        } catch (IllegalArgumentException refused) {
-            assertTrue(refused.getMessage().startsWith("?"), refused.getMessage());
-        }
+    @TestFactory
+    Stream<DynamicTest> queryParsingReturnsOrRefuses() {
+        return Fuzz.property("control query", ControlRequestFuzzTest::rawQuery, raw -> {
+            try {
+                String line = ControlQuery.param(raw, "line");
+                if (line != null) ControlQuery.param(raw, "server");
+            } catch (IllegalArgumentException refused) {
+                assertTrue(refused.getMessage().startsWith("?"), refused.getMessage());
+            }
+        });
     }
 
-    @Example
+    @Test
     void regressions() {
         assertEquals("a b", ControlQuery.param("line=a+b", "line"));
         assertEquals(null, ControlQuery.param("=x&line", "line"));
