@@ -13,11 +13,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Runs a property over generated hostile inputs, one JUnit dynamic test per try, so that every
- * failing try is reported on its own with what is needed to replay it: the run's seed, the try's
+ * Runs a property over generated hostile inputs, in JUnit dynamic tests of {@link #SLICE} tries
+ * each, and reports each failing try with what is needed to replay it: the run's seed, the try's
  * number and the input. Each try draws from its own {@link Gen}, seeded from the run's seed, the
- * property's name and the try's number (counted from 1, as JUnit numbers dynamic tests), so one
- * try replays without the ones before it.
+ * property's name and the try's number, so one try replays without the ones before it. (One
+ * dynamic test per try reported as well but not at long-run scale: 600,000 of them made Maven's
+ * reporter grow past 4 GB.)
  *
  * <p>System properties: {@code fuzz.tries} (default 400: a short slice in every build; raise it for
  * a long run), {@code fuzz.seed} (default random, new each run), {@code fuzz.try} (run that try
@@ -27,27 +28,46 @@ import java.util.stream.Stream;
 public final class Fuzz {
     public static final int TRIES = intProperty("fuzz.tries", 400, 1);
     public static final long SEED = seed();
-    private static final int SHOWN_BYTES = 128, SHOWN_CHARS = 2000;
+    /** Tries per dynamic test. */
+    public static final int SLICE = 100;
+    private static final int SHOWN_BYTES = 128, SHOWN_CHARS = 2000, SHOWN_FAILURES = 4;
 
     private Fuzz() {}
 
     /** {@link #TRIES} tries of {@code check} on inputs made by {@code generate}. */
     public static <T> Stream<DynamicTest> property(String name, Function<Gen, T> generate, ThrowingConsumer<T> check) {
-        String only = System.getProperty("fuzz.try");
-        IntStream tries = only == null ? IntStream.rangeClosed(1, TRIES) : IntStream.of(intProperty("fuzz.try", 1, 1));
-        return tries.mapToObj(i -> DynamicTest.dynamicTest("try " + i, () -> runTry(name, i, generate, check)));
+        if (System.getProperty("fuzz.try") != null) {
+            int only = intProperty("fuzz.try", 1, 1);
+            return Stream.of(DynamicTest.dynamicTest("try " + only, () -> runSlice(name, only, only, generate, check)));
+        }
+        return IntStream.iterate(1, first -> first <= TRIES, first -> first + SLICE).mapToObj(first -> {
+            int last = Math.min(TRIES, first + SLICE - 1);
+            return DynamicTest.dynamicTest("tries " + first + "-" + last, () -> runSlice(name, first, last, generate, check));
+        });
     }
 
-    private static <T> void runTry(String name, int i, Function<Gen, T> generate, ThrowingConsumer<T> check) {
-        T input = null;
-        try {
-            input = generate.apply(new Gen(trySeed(name, i)));
-            check.accept(input);
-        } catch (Throwable t) {
-            throw new AssertionError(name + " failed at try " + i + " of " + TRIES + " with seed " + SEED
-                    + " (replay: -Dfuzz.seed=" + SEED + " -Dfuzz.try=" + i + ")\n  input: "
-                    + (input == null ? "(none: the generator failed)" : describe(input)) + "\n  failure: " + t, t);
+    /** Runs every try of the slice; fails with the first failing one, the next few attached as suppressed. */
+    private static <T> void runSlice(String name, int first, int last, Function<Gen, T> generate, ThrowingConsumer<T> check) {
+        AssertionError failed = null;
+        int failures = 0;
+        for (int i = first; i <= last; i++) {
+            T input = null;
+            try {
+                input = generate.apply(new Gen(trySeed(name, i)));
+                check.accept(input);
+            } catch (Throwable t) {
+                var e = new AssertionError(name + " failed at try " + i + " of " + TRIES + " with seed " + SEED
+                        + " (replay: -Dfuzz.seed=" + SEED + " -Dfuzz.try=" + i + ")\n  input: "
+                        + (input == null ? "(none: the generator failed)" : describe(input)) + "\n  failure: " + t, t);
+                if (failed == null) failed = e;
+                else if (failures <= SHOWN_FAILURES) failed.addSuppressed(e);
+                failures++;
+            }
         }
+        if (failed == null) return;
+        if (failures > 1) failed.addSuppressed(new AssertionError(failures + " of the " + (last - first + 1)
+                + " tries " + first + "-" + last + " failed"));
+        throw failed;
     }
 
     /** Independent streams per property and try: a changed property leaves the others' inputs alone. */
