@@ -56,7 +56,7 @@ public final class Fuzz {
                 input = generate.apply(new Gen(trySeed(name, i)));
                 check.accept(input);
             } catch (Throwable t) {
-                var e = new AssertionError(name + " failed at try " + i + " of " + TRIES + " with seed " + SEED
+                var e = new AssertionError(name + " failed at try " + i + " with seed " + SEED
                         + " (replay: -Dfuzz.seed=" + SEED + " -Dfuzz.try=" + i + ")\n  input: "
                         + (input == null ? "(none: the generator failed)" : describe(input)) + "\n  failure: " + t, t);
                 if (failed == null) failed = e;
