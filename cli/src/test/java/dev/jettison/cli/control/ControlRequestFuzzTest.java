@@ -9,6 +9,7 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,14 +42,29 @@ class ControlRequestFuzzTest {
             "Bearer " + TOKEN.substring(1), "Bearer " + TOKEN + "0", "Bearer ", "", " ");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "OPTIONS", "HEAD", "post", "");
 
-    /** Half the time a value that is nearly right (or exactly), half the time any string. */
+    static final List<String> HOSTS = List.of("127.0.0.1:7700", "localhost:7700", "[::1]:7700", "evil.example:7700",
+            "127.0.0.1:7701", "[]:7700");
+    static final List<String> BEARERS = VALUES.stream().filter(v -> v.toLowerCase(Locale.ROOT).startsWith("bearer")).toList();
+
+    /**
+     * Half the time a request near one the guard admits (a Host and a token, nearly right or
+     * exactly, and a method), so that what it lets through is checked too; then up to six headers
+     * of names in any case, with values nearly right (or exactly) or any strings.
+     */
     static Request request(Gen g) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
+        boolean near = g.nextBoolean();
+        if (near) {
+            headers.put(g.pick("Host", "host"), new ArrayList<>(List.of(g.pick(HOSTS))));
+            headers.put(g.pick("Authorization", "authorization"), new ArrayList<>(List.of(g.pick(BEARERS))));
+        }
         for (int h = g.size(6); h > 0; h--) {
             headers.computeIfAbsent(g.pick(NAMES), k -> new ArrayList<>())
                     .addAll(g.list(3, () -> g.nextBoolean() ? g.pick(VALUES) : g.string(80)));
         }
-        return new Request(g.pick(METHODS), headers, g.nextBoolean());
+        boolean action = g.nextBoolean();
+        String method = near && g.nextBoolean() ? (action ? "POST" : "GET") : g.pick(METHODS);
+        return new Request(method, headers, action);
     }
 
     @TestFactory
