@@ -30,10 +30,6 @@ public final class Gen {
         return r.nextInt();
     }
 
-    public long anyLong() {
-        return r.nextLong();
-    }
-
     public boolean nextBoolean() {
         return r.nextBoolean();
     }
