@@ -1,7 +1,7 @@
 package dev.jettison.cli.control;
 
-import dev.jettison.cli.fuzz.Fuzz;
-import dev.jettison.cli.fuzz.Gen;
+import dev.jettison.core.fuzz.Fuzz;
+import dev.jettison.core.fuzz.Gen;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

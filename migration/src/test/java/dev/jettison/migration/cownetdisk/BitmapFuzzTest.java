@@ -1,7 +1,7 @@
 package dev.jettison.migration.cownetdisk;
 
-import dev.jettison.migration.fuzz.Fuzz;
-import dev.jettison.migration.fuzz.Gen;
+import dev.jettison.core.fuzz.Fuzz;
+import dev.jettison.core.fuzz.Gen;
 import dev.jettison.migration.fuzz.HostileInput;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

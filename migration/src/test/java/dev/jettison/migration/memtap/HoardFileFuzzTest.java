@@ -1,8 +1,8 @@
 package dev.jettison.migration.memtap;
 
 import dev.jettison.core.prefetch.HoardHistory;
-import dev.jettison.migration.fuzz.Fuzz;
-import dev.jettison.migration.fuzz.Gen;
+import dev.jettison.core.fuzz.Fuzz;
+import dev.jettison.core.fuzz.Gen;
 import dev.jettison.migration.fuzz.HostileInput;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

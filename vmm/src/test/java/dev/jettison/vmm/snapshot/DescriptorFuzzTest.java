@@ -1,7 +1,7 @@
 package dev.jettison.vmm.snapshot;
 
-import dev.jettison.vmm.fuzz.Fuzz;
-import dev.jettison.vmm.fuzz.Gen;
+import dev.jettison.core.fuzz.Fuzz;
+import dev.jettison.core.fuzz.Gen;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,4 +1,4 @@
-package dev.jettison.migration.fuzz;
+package dev.jettison.core.fuzz;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package dev.jettison.migration.fuzz;
+package dev.jettison.core.fuzz;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.ThrowingConsumer;
