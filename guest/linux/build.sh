@@ -34,14 +34,15 @@ modroot=$(ls -d kernel/lib/modules/*)
 modver=$(basename "$modroot")
 mkdir -p root/bin root/sbin root/proc root/sys root/dev root/tmp root/lib/modules root/mnt
 cp busybox/bin/busybox root/bin/busybox
-for applet in sh mount umount insmod mkdir cat echo ls ip ping poweroff reboot sleep dd cmp hexdump uname free nproc grep; do
+for applet in sh mount umount insmod mkdir cat echo ls ip ping poweroff reboot sleep dd cmp hexdump uname free nproc grep sed awk cut printf dmesg; do
   ln -sf busybox "root/bin/$applet"
 done
 
 # The virtio drivers in load order, each after what it depends on (modinfo -F depends on
 # 6.1: virtio needs virtio_ring; virtio_pci needs both plus the legacy/modern helpers;
 # virtio_net needs net_failover, which needs failover).
-wanted="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net"
+# cpuid and msr (no dependencies) give /dev/cpu/0/{cpuid,msr}, for the init's jettison.action=cpuinfo.
+wanted="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net cpuid msr"
 order=""
 for m in $wanted; do
   path=$(find "$modroot" -name "$m.ko*" | head -n1)

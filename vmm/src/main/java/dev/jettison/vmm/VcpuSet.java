@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -34,6 +37,12 @@ public final class VcpuSet {
 
     private enum Request { RUN, PAUSE, STOP }
 
+    /** How often a running VM is checked for having halted for good ({@link #watchForHalt}). */
+    private static final Duration HALT_CHECK_PERIOD = Duration.ofSeconds(1);
+    /** How long a check waits for the kicked vCPUs to answer; a halted vCPU answers at once. */
+    private static final Duration HALT_ANSWER_TIMEOUT = Duration.ofMillis(500);
+    private static final long RFLAGS_IF = 1L << 9;
+
     private final List<KvmVcpu> vcpus;
     private final IoBus io;
     private final MmioBus mmio;
@@ -45,6 +54,10 @@ public final class VcpuSet {
     private Request request = Request.RUN;
     private int parked;
     private int running;
+    /** Per vCPU: asked to report, at its next kick, whether it has stopped for good ({@link #stoppedForGood}). */
+    private final boolean[] haltProbe;
+    private final boolean[] haltedForGood;
+    private int haltAnswers;
 
     public VcpuSet(List<KvmVcpu> vcpus, IoBus io, MmioBus mmio, GuestMemory memory) {
         this.vcpus = List.copyOf(vcpus);
@@ -54,6 +67,8 @@ public final class VcpuSet {
         this.kicks = new ThreadKick[vcpus.size()];
         this.threads = new Thread[vcpus.size()];
         this.started = new boolean[vcpus.size()];
+        this.haltProbe = new boolean[vcpus.size()];
+        this.haltedForGood = new boolean[vcpus.size()];
     }
 
     /** Starts every vCPU thread, optionally held paused (a restored VM that the caller resumes later). */
@@ -64,11 +79,90 @@ public final class VcpuSet {
             threads[i] = Thread.ofPlatform().name("vcpu-" + i).daemon(true).start(() -> loop(index));
         }
         running = vcpus.size();
+        Thread.ofPlatform().name("halt-watch").daemon(true).start(this::watchForHalt);
         try {
             while (anyKickMissing()) wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Ends the VM as powered off once every vCPU has stopped for good, in two checks in a row.
+     * That is how a PC without a power-off device ends: Linux without ACPI (acpi=off) turns
+     * poweroff into halt, stops the other CPUs and halts with interrupts disabled
+     * (machine_halt, stop_this_cpu), as does any OS's final "cli; hlt". With an in-kernel LAPIC
+     * such a HLT never leaves KVM_RUN, so the only way to see it is to look: each check kicks the
+     * vCPUs out of KVM_RUN, which a halted vCPU leaves at once and re-enters still halted. Two
+     * checks because the vCPUs answer one after another, and a vCPU halted with interrupts off
+     * can still be woken by another's IPI (INIT, NMI, or PV unhalt of a paravirtual spinlock)
+     * until that one halts too.
+     */
+    private void watchForHalt() {
+        boolean previous = false;
+        while (!exit.isDone()) {
+            try {
+                try {
+                    exit.get(HALT_CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+                    return; // the VM ended: nothing left to watch, and no thread left behind
+                } catch (TimeoutException stillRunning) {
+                    // time for the next check
+                } catch (ExecutionException e) {
+                    return;
+                }
+                boolean halted = allHaltedForGood();
+                if (halted && previous) {
+                    LOG.info("every vCPU halted with interrupts disabled: the guest powered the machine off");
+                    stop(VmExit.PowerOff.halted());
+                    return;
+                }
+                previous = halted;
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Kicks every vCPU and collects its answer: whether it can never run again without outside help. */
+    private synchronized boolean allHaltedForGood() throws InterruptedException {
+        if (request != Request.RUN || running < vcpus.size()) return false;
+        Arrays.fill(haltProbe, true);
+        haltAnswers = 0;
+        kickAll();
+        long deadline = System.nanoTime() + HALT_ANSWER_TIMEOUT.toNanos();
+        while (haltAnswers < vcpus.size() && request == Request.RUN) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            wait(Math.max(1, left / 1_000_000));
+        }
+        Arrays.fill(haltProbe, false);
+        if (haltAnswers < vcpus.size()) return false;
+        for (boolean h : haltedForGood) if (!h) return false;
+        return true;
+    }
+
+    /** Answers a halt check if one is pending for this vCPU (called on its own thread, out of KVM_RUN). */
+    private void answerHaltProbe(int index, KvmVcpu vcpu) {
+        synchronized (this) {
+            if (!haltProbe[index]) return;
+            haltProbe[index] = false;
+        }
+        boolean halted = stoppedForGood(vcpu);
+        synchronized (this) {
+            haltedForGood[index] = halted;
+            haltAnswers++;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Halted with interrupts disabled (only an NMI, INIT or SMI wakes it, and nothing but another
+     * vCPU sends those), or never started (waiting for the INIT/SIPI only another vCPU sends).
+     */
+    private static boolean stoppedForGood(KvmVcpu vcpu) {
+        int mp = vcpu.mpState();
+        if (mp == KvmStructs.MP_STATE_UNINITIALIZED || mp == KvmStructs.MP_STATE_INIT_RECEIVED) return true;
+        return mp == KvmStructs.MP_STATE_HALTED && (vcpu.reg(vcpu.regs(), KvmStructs.Reg.RFLAGS) & RFLAGS_IF) == 0;
     }
 
     private boolean anyKickMissing() {
@@ -173,6 +267,7 @@ public final class VcpuSet {
                     if (request == Request.PAUSE && ioPending) {
                         complete = true;
                     } else if (request == Request.PAUSE) {
+                        vcpu.markPausedForKvmClock();
                         parked++;
                         notifyAll();
                         while (request == Request.PAUSE) wait();
@@ -190,6 +285,7 @@ public final class VcpuSet {
                 ioPending = false; // any KVM_RUN completes the previous exit's instruction first
                 if (r < 0) { // kicked (or immediate exit): take any signal off and look at the request
                     ThreadKick.consumePending();
+                    answerHaltProbe(index, vcpu);
                     continue;
                 }
                 int reason = vcpu.run().exitReason();

@@ -3,6 +3,7 @@ package dev.jettison.vmm;
 import dev.jettison.sys.MappedRegion;
 import dev.jettison.sys.net.TapDevice;
 import dev.jettison.vmm.boot.BootCpuState;
+import dev.jettison.vmm.boot.BootMsrs;
 import dev.jettison.vmm.boot.BzImage;
 import dev.jettison.vmm.boot.LinuxLoader;
 import dev.jettison.vmm.boot.MpTable;
@@ -16,6 +17,7 @@ import dev.jettison.vmm.devices.serial.PrintStreamConsoleSink;
 import dev.jettison.vmm.devices.virtio.BlockBackend;
 import dev.jettison.vmm.devices.virtio.NetBackend;
 import dev.jettison.vmm.kvm.Cpuid;
+import dev.jettison.vmm.kvm.GuestCpuid;
 import dev.jettison.vmm.snapshot.MachineState;
 import dev.jettison.vmm.snapshot.PlatformState;
 import dev.jettison.vmm.snapshot.VcpuState;
@@ -181,8 +183,9 @@ public final class VirtualMachine implements AutoCloseable {
             var loaded = LinuxLoader.load(vm.memory, kernel, rd, config.cmdline());
             LOG.debug("loaded {} (ends 0x{}), initrd at 0x{}", config.kernel(), Long.toHexString(loaded.kernelEnd()),
                     Long.toHexString(loaded.initrdAddress()));
-            var cpuid = kvm.supportedCpuid().masked(config.cpuidMasks());
+            var cpuid = GuestCpuid.of(kvm).masked(config.cpuidMasks());
             vm.setCpuid(cpuid);
+            for (var v : vm.vcpuList) BootMsrs.apply(v, cpuid);
             BootCpuState.apply(vm.vcpuList.get(0)); // the APs wait for INIT/SIPI in the in-kernel LAPIC
         });
     }

@@ -9,6 +9,12 @@ public sealed interface VmExit {
     record PowerOff(int status) implements VmExit {
         /** The value the guest wrote. */
         public int guestCode() { return status >>> 1; }
+
+        /**
+         * Every vCPU halted with interrupts disabled: a machine without a power-off device is off
+         * then (Linux with acpi=off powers off that way). Reported as if the guest had written 0.
+         */
+        public static PowerOff halted() { return new PowerOff(1); }
     }
 
     /** The guest reset the machine (i8042, triple fault, system event): we end the VM. */

@@ -51,6 +51,9 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--mem", description = "guest RAM (default 1G)")
     String mem = "1G";
 
+    @Option(names = "--cpus", description = "vCPUs (default 1; the server runs the VM with as many)")
+    int cpus = 1;
+
     @Option(names = "--disk", description = "raw disk image (the residue keeps it; the server fetches blocks)")
     Path disk;
 
@@ -94,7 +97,7 @@ public final class DesktopCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var security = tls.security(dev.jettison.migration.wire.Role.DESKTOP, vmId);
         var k = kernel != null ? kernel : TestGuest.bzImage();
-        var cfg = VmConfig.of(k, Sizes.parse(mem)).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
+        var cfg = VmConfig.of(k, Sizes.parse(mem)).withCpus(cpus).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
                 .withConsole(consoleLog, true);
         var store = new ResidueStore(stateDir != null ? stateDir
                 : Path.of(System.getProperty("user.home"), ".cache", "jettison", "desktop", vmId));

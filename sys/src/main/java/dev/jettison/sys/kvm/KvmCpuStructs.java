@@ -117,6 +117,7 @@ public final class KvmCpuStructs {
 
     /** struct kvm_mp_state: runnable, halted, waiting for INIT/SIPI... */
     public static final StructLayout MP_STATE = structLayout(u32("mp_state")).withName("kvm_mp_state");
+    public static final VarHandle MP_STATE_VALUE = field(MP_STATE, "mp_state");
 
     /** Bytes of a kvm_msrs holding {@code n} entries. */
     public static long msrsSize(int n) { return MSRS.byteSize() + MSR_ENTRY.byteSize() * n; }

@@ -80,7 +80,11 @@ public final class KvmIoctl {
     public static final int CAP_DEBUGREGS = 50;
     public static final int CAP_XSAVE = 55;
     public static final int CAP_XCRS = 56;
+    public static final int CAP_TSC_CONTROL = 60;
+    public static final int CAP_GET_TSC_KHZ = 61;
     public static final int CAP_MAX_VCPUS = 66;
+    public static final int CAP_TSC_DEADLINE_TIMER = 72;
+    public static final int CAP_KVMCLOCK_CTRL = 76;
     public static final int CAP_IMMEDIATE_EXIT = 136;
 
     public static final int MEM_LOG_DIRTY_PAGES = 1;

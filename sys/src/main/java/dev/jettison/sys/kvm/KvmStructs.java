@@ -25,6 +25,9 @@ public final class KvmStructs {
     public static final long DEBUGREGS_SIZE = KvmCpuStructs.DEBUGREGS.byteSize();
     public static final long VCPU_EVENTS_SIZE = KvmCpuStructs.VCPU_EVENTS.byteSize();
     public static final long MP_STATE_SIZE = KvmCpuStructs.MP_STATE.byteSize();
+    /** kvm_mp_state.mp_state values (KVM_MP_STATE_* in linux/kvm.h). */
+    public static final int MP_STATE_RUNNABLE = 0, MP_STATE_UNINITIALIZED = 1, MP_STATE_INIT_RECEIVED = 2,
+            MP_STATE_HALTED = 3, MP_STATE_SIPI_RECEIVED = 4;
     public static final long IRQCHIP_SIZE = KvmVmStructs.IRQCHIP.byteSize();
     public static final long PIT_STATE2_SIZE = KvmVmStructs.PIT_STATE2.byteSize();
     public static final long CLOCK_DATA_SIZE = KvmVmStructs.CLOCK_DATA.byteSize();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * tests and never for timing.
  */
 public final class EmulatedKvmHost {
+    /** Longest any one test may take inside the emulated host (a consolidation there takes minutes). */
+    static final Duration PER_TEST_TIMEOUT = Duration.ofMinutes(15);
+
     /** What the command printed and returned inside the emulated host. */
     public record Result(int exitCode, String output) {
         /** A count from the JUnit console launcher's summary ("[ 3 tests successful ]"), or -1. */
@@ -33,7 +37,7 @@ public final class EmulatedKvmHost {
      * (its test-classpath.txt and tools/junit-platform-console-standalone.jar, written by the
      * module's build) inside the emulated host.
      */
-    public static Result runTaggedTests(Path home, Path target, String tag, Duration timeout)
+    public static Result runTaggedTests(Path home, Path target, String tag, Duration timeout, Map<String, String> env)
             throws IOException, InterruptedException {
         String cp = target.resolve("test-classes") + ":" + target.resolve("classes") + ":"
                 + Files.readString(target.resolve("test-classpath.txt")).strip();
@@ -43,7 +47,11 @@ public final class EmulatedKvmHost {
                 // Jupiter only: the "kvm" tests are Jupiter tests; any other engine that reaches the test class
                 // path has nothing to run in the emulated host and should not start there.
                 "--disable-ansi-colors", "--details=tree", "--include-engine", "junit-jupiter", "--class-path", cp,
-                "--scan-class-path", target.resolve("test-classes").toString(), "--include-tag", tag), timeout);
+                // One stuck test fails alone, with its stack in the report, instead of holding up
+                // the whole run until the host's deadline and losing everything it printed.
+                "--config=junit.jupiter.execution.timeout.default=" + PER_TEST_TIMEOUT.toMinutes() + "m",
+                "--config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD",
+                "--scan-class-path", target.resolve("test-classes").toString(), "--include-tag", tag), timeout, env);
     }
 
     private EmulatedKvmHost() {}
@@ -82,8 +90,10 @@ public final class EmulatedKvmHost {
         if (home.isEmpty()) return new Outcome.Skipped("no Jettison source tree (jettison.home) to run the tests from");
         var reason = unavailableReason(home.get());
         if (reason.isPresent()) return new Outcome.Skipped("no KVM here that runs these tests, and no emulated KVM host: " + reason.get());
-        dev.jettison.vmm.guest.TestGuest.ensureBuilt(); // build the guest here, not 30x slower inside
-        var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout);
+        dev.jettison.vmm.guest.TestGuest.ensureBuilt(); // build the guests here, not 30x slower inside
+        Map<String, String> env = expectedStockKernel == 0 ? Map.of()
+                : Map.of(dev.jettison.vmm.guest.LinuxGuest.PREBUILT_ENV, dev.jettison.vmm.guest.LinuxGuest.ensureBuilt().toString());
+        var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout, env);
         String out = r.output();
         if (r.exitCode() != 0) return new Outcome.Failed("exit code " + r.exitCode(), out);
         if (r.count("tests failed") != 0) return new Outcome.Failed(r.count("tests failed") + " failed", out);
@@ -104,16 +114,24 @@ public final class EmulatedKvmHost {
     }
 
     public static Result run(Path home, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return run(home, command, timeout, Map.of());
+    }
+
+    /** Runs {@code command} in the emulated host with {@code env} added to its environment. */
+    public static Result run(Path home, List<String> command, Duration timeout, Map<String, String> env)
+            throws IOException, InterruptedException {
         var cmd = new ArrayList<String>();
         cmd.add(home.resolve("tools/kvm-emu/run.sh").toString());
         cmd.addAll(command);
         var pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
         pb.environment().put("KVM_EMU_TIMEOUT", Long.toString(timeout.toSeconds()));
         Process p = pb.start();
-        var out = new StringBuilder();
+        // Line by line, so that a run that never ends still reports how far it got.
+        var out = new StringBuffer();
         var reader = Thread.ofVirtual().start(() -> {
-            try (var in = p.getInputStream()) {
-                out.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) out.append(line).append('\n');
             } catch (IOException e) {
                 out.append("\n(output lost: ").append(e.getMessage()).append(")");
             }

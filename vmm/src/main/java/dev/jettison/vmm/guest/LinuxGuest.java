@@ -1,35 +1,41 @@
 package dev.jettison.vmm.guest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /** Debian's stock kernel and our busybox initramfs, assembled (once, cached) by guest/linux/build.sh. */
 public final class LinuxGuest {
     public static final String KERNEL = "vmlinuz";
     public static final String INITRD = "initramfs.cpio.gz";
+    /**
+     * A directory already holding what build.sh makes. The emulated KVM host gets it from the
+     * machine that starts it: the script asks apt about package versions, which inside that host
+     * is 30x slower and has no network to fall back on.
+     */
+    public static final String PREBUILT_ENV = "JETTISON_LINUX_GUEST_DIR";
+
+    private static Path built;
 
     private LinuxGuest() {}
 
-    public static Path ensureBuilt() throws IOException {
+    public static synchronized Path ensureBuilt() throws IOException {
+        if (built != null) return built;
+        String prebuilt = System.getenv(PREBUILT_ENV);
+        if (prebuilt != null && !prebuilt.isBlank()) {
+            Path dir = Path.of(prebuilt);
+            if (!Files.isRegularFile(dir.resolve(KERNEL)) || !Files.isRegularFile(dir.resolve(INITRD))) {
+                throw new IOException(PREBUILT_ENV + "=" + prebuilt + " holds no " + KERNEL + " and " + INITRD);
+            }
+            return built = dir;
+        }
         Path root = TestGuest.home().orElseThrow(() -> new IOException(
                 "cannot find guest/linux/build.sh: run from the Jettison checkout or set JETTISON_HOME"));
-        var p = new ProcessBuilder("bash", root.resolve("guest/linux/build.sh").toString())
-                .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         try {
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IOException("guest/linux/build.sh failed (Debian's packages must be reachable with apt-get)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while assembling the Linux guest", e);
+            return built = new GuestBuildScript(root, "guest/linux/build.sh", Duration.ofMinutes(10)).run(KERNEL);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (Debian's packages must be reachable with apt-get)", e);
         }
-        String[] lines = out.split("\n");
-        Path dir = Path.of(lines[lines.length - 1].strip());
-        if (!Files.isRegularFile(dir.resolve(KERNEL))) throw new IOException(dir + " holds no " + KERNEL);
-        return dir;
     }
 }

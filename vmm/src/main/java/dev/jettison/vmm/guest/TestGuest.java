@@ -1,11 +1,10 @@
 package dev.jettison.vmm.guest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Finds (building once, through guest/build.sh) our test guest OS image. The build script caches
@@ -29,30 +28,16 @@ public final class TestGuest {
         return Optional.empty();
     }
 
-    /** The directory holding the built images; builds them if needed. */
-    public static Path ensureBuilt() throws IOException {
-        Path root = home().orElseThrow(() -> new IOException(
-                "cannot find guest/build.sh: run from the Jettison checkout or set JETTISON_HOME"));
-        var pb = new ProcessBuilder("bash", root.resolve("guest/build.sh").toString())
-                .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException("guest/build.sh did not finish in 10 minutes");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while building the test guest", e);
+    private static Path built;
+
+    /** The directory holding the built images; builds them if needed (once per process). */
+    public static synchronized Path ensureBuilt() throws IOException {
+        if (built == null) {
+            Path root = home().orElseThrow(() -> new IOException(
+                    "cannot find guest/build.sh: run from the Jettison checkout or set JETTISON_HOME"));
+            built = new GuestBuildScript(root, "guest/build.sh", Duration.ofMinutes(10)).run(BZIMAGE);
         }
-        if (p.exitValue() != 0) throw new IOException("guest/build.sh failed with status " + p.exitValue());
-        String[] lines = out.split("\n");
-        Path dir = Path.of(lines[lines.length - 1].strip());
-        if (!Files.isRegularFile(dir.resolve(BZIMAGE))) {
-            throw new IOException("guest/build.sh reported " + dir + " but it holds no " + BZIMAGE);
-        }
-        return dir;
+        return built;
     }
 
     public static Path bzImage() throws IOException { return ensureBuilt().resolve(BZIMAGE); }

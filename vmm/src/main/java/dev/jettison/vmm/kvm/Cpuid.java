@@ -108,6 +108,19 @@ public record Cpuid(List<Entry> entries) {
         return buf;
     }
 
+    /** These leaves with bit {@code bit} of {@code register} set or cleared in every sub-leaf of {@code function}. */
+    public Cpuid withBit(int function, Register register, int bit, boolean set) {
+        var out = new ArrayList<Entry>(entries.size());
+        for (var e : entries) {
+            if (e.function() == function) {
+                int v = e.register(register);
+                e = e.withRegister(register, set ? v | (1 << bit) : v & ~(1 << bit));
+            }
+            out.add(e);
+        }
+        return new Cpuid(List.copyOf(out));
+    }
+
     public Cpuid masked(List<Mask> masks) {
         var out = new ArrayList<Entry>(entries.size());
         for (var e : entries) {
@@ -122,10 +135,15 @@ public record Cpuid(List<Entry> entries) {
     }
 
     /**
-     * The leaves as vCPU {@code apicId} of {@code cpus} should see them: its own APIC ID in
-     * leaf 1 and the x2APIC topology leaves, the logical count, and the hypervisor bit.
+     * The leaves as vCPU {@code apicId} of {@code cpus} should see them: one package of
+     * {@code cpus} cores with one thread each, APIC IDs 0..cpus-1, and the hypervisor bit. KVM
+     * reports the host's topology in these leaves (its thread and core counts), which would make
+     * the guest pair our vCPUs up as hyperthreads of one core; QEMU {@code -smp N} shows N cores
+     * of one package, and so do we, on Intel (leaves 4, 0xB, 0x1F) and AMD (0x80000001,
+     * 0x80000008, 0x8000001E) alike.
      */
     public Cpuid forVcpu(int apicId, int cpus) {
+        int coreBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, cpus) - 1); // APIC ID bits for the cores
         var out = new ArrayList<Entry>(entries.size());
         for (var e : entries) {
             switch (e.function()) {
@@ -134,12 +152,38 @@ public record Cpuid(List<Entry> entries) {
                     int edx = e.edx() | (cpus > 1 ? (1 << 28) : 0); // HTT: more than one logical CPU
                     e = new Entry(e.function(), e.index(), e.flags(), e.eax(), ebx, e.ecx() | (1 << 31), edx);
                 }
-                case 0xB, 0x1F -> e = new Entry(e.function(), e.index(), e.flags(), e.eax(), e.ebx(), e.ecx(), apicId);
+                case 4 -> {
+                    // Deterministic cache parameters: cores per package - 1 in EAX[31:26]; threads sharing
+                    // the cache - 1 in EAX[25:14]: the last level is shared by all cores, the others by none.
+                    if ((e.eax() & 0x1F) != 0) {
+                        boolean lastLevel = ((e.eax() >>> 5) & 7) >= 3;
+                        int sharing = lastLevel ? (1 << coreBits) - 1 : 0;
+                        int eax = (e.eax() & 0x3FFF) | (sharing << 14) | (((1 << coreBits) - 1) << 26);
+                        e = e.withRegister(Register.EAX, eax);
+                    }
+                }
+                case 0xB, 0x1F -> e = topologyLevel(e, apicId, cpus, coreBits);
+                case 0x80000001 -> // CmpLegacy: the logical count of leaf 1 counts cores, not threads
+                    e = e.withRegister(Register.ECX, cpus > 1 ? e.ecx() | (1 << 1) : e.ecx() & ~(1 << 1));
+                case 0x80000008 -> // cores - 1 in ECX[7:0], APIC ID bits for them in ECX[15:12]
+                    e = e.withRegister(Register.ECX, (e.ecx() & ~0xF0FF) | (coreBits << 12) | ((cpus - 1) & 0xFF));
+                case 0x8000001E -> // AMD extended APIC ID; core ID = APIC ID, one thread per core, node 0
+                    e = new Entry(e.function(), e.index(), e.flags(), apicId, apicId & 0xFF, 0, 0);
                 default -> { }
             }
             out.add(e);
         }
         return new Cpuid(List.copyOf(out));
+    }
+
+    /** Leaf 0xB/0x1F sub-leaf: level 0 = threads (1 per core), level 1 = cores ({@code cpus}), then none. */
+    private static Entry topologyLevel(Entry e, int apicId, int cpus, int coreBits) {
+        final int typeThread = 1, typeCore = 2;
+        return switch (e.index()) {
+            case 0 -> new Entry(e.function(), 0, e.flags(), 0, 1, (typeThread << 8), apicId);
+            case 1 -> new Entry(e.function(), 1, e.flags(), coreBits, cpus, (typeCore << 8) | 1, apicId);
+            default -> new Entry(e.function(), e.index(), e.flags(), 0, 0, e.index() & 0xFF, apicId);
+        };
     }
 
     public Entry find(int function, int index) {

@@ -54,6 +54,28 @@ public final class KvmVcpu implements AutoCloseable {
         }
     }
 
+    /**
+     * KVM_KVMCLOCK_CTRL: tells a guest using kvm-clock that the host paused it, so that its
+     * soft-lockup watchdog does not blame itself for the time that passed (QEMU does the same
+     * whenever it stops a VM). A guest without kvm-clock (the test guest) makes KVM refuse with
+     * EINVAL, which is fine.
+     */
+    public void markPausedForKvmClock() {
+        Libc.ioctlOrErrno(fd.get(), KvmIoctl.KVMCLOCK_CTRL, 0L, "KVM_KVMCLOCK_CTRL on vCPU " + id, Errno.EINVAL);
+    }
+
+    /** KVM_GET_TSC_KHZ: the rate of this vCPU's TSC, or 0 where KVM does not know it. */
+    public int tscKhz() {
+        int khz = Libc.ioctlOrErrno(fd.get(), KvmIoctl.GET_TSC_KHZ, 0L, "KVM_GET_TSC_KHZ on vCPU " + id,
+                Errno.EIO, Errno.ENOTTY, Errno.EINVAL);
+        return Math.max(0, khz);
+    }
+
+    /** KVM_SET_TSC_KHZ: runs this vCPU's TSC at {@code khz}, scaled by the CPU where the host's rate differs. */
+    public void setTscKhz(int khz) {
+        Libc.ioctl(fd.get(), KvmIoctl.SET_TSC_KHZ, khz, "KVM_SET_TSC_KHZ " + khz + " on vCPU " + id);
+    }
+
     public void setCpuid(Cpuid cpuid) {
         try (var arena = Arena.ofConfined()) {
             Libc.ioctl(fd.get(), KvmIoctl.SET_CPUID2, cpuid.toNative(arena), "KVM_SET_CPUID2 on vCPU " + id);
@@ -72,6 +94,15 @@ public final class KvmVcpu implements AutoCloseable {
     public void set(long request, byte[] state, String name) {
         try (var arena = Arena.ofConfined()) {
             Libc.ioctl(fd.get(), request, arena.allocateFrom(JAVA_BYTE, state), name + " on vCPU " + id);
+        }
+    }
+
+    /** KVM_GET_MP_STATE: one of KvmStructs.MP_STATE_*. */
+    public int mpState() {
+        try (var arena = Arena.ofConfined()) {
+            var buf = arena.allocate(KvmCpuStructs.MP_STATE);
+            Libc.ioctl(fd.get(), KvmIoctl.GET_MP_STATE, buf, "KVM_GET_MP_STATE on vCPU " + id);
+            return (int) KvmCpuStructs.MP_STATE_VALUE.get(buf);
         }
     }
 

@@ -22,12 +22,18 @@ import java.util.zip.CRC32C;
  * or a half-restored guest.
  */
 public final class DescriptorCodec {
-    public static final int VERSION = 1;
+    /**
+     * 2: each vCPU's TSC rate (kHz) after its MSRs, so a server can run the guest's TSC at the
+     * desktop's rate. Version 1 descriptors are refused: they come from an older build.
+     */
+    public static final int VERSION = 2;
     private static final byte[] MAGIC = {'J', 'T', 'S', 'D', 'E', 'S', 'C'};
     private static final int HEADER = MAGIC.length + 1 + 4;
     private static final int MAX_BODY = 4 << 20;
     private static final int MAX_BLOB = 64 << 10;
     private static final int MAX_MSRS = 2048, MAX_CPUID = 512, MAX_QUEUES = 16, MAX_VIRTIO = 16;
+    /** 100 GHz: far above any TSC, far below what would overflow KVM's scaling arithmetic. */
+    private static final int MAX_TSC_KHZ = 100_000_000;
 
     private DescriptorCodec() {}
 
@@ -47,6 +53,7 @@ public final class DescriptorCodec {
             for (byte[] b : new byte[][] {v.mpState(), v.regs(), v.sregs(), v.xsave(), v.xcrs(), v.debugRegs(), v.lapic(), v.events()}) w.blob(b);
             w.u32(v.msrIndices().length);
             for (int i = 0; i < v.msrIndices().length; i++) { w.u32(v.msrIndices()[i]); w.u64(v.msrValues()[i]); }
+            w.u32(v.tscKhz());
         }
         var p = s.platform();
         for (byte[] b : new byte[][] {p.picMaster(), p.picSlave(), p.ioapic(), p.pit(), p.clock()}) w.blob(b);
@@ -83,6 +90,11 @@ public final class DescriptorCodec {
             if (bytes[i] != MAGIC[i]) throw new DescriptorException("not a Jettison descriptor (bad magic)");
         }
         int version = Byte.toUnsignedInt(bytes[MAGIC.length]);
+        if (version < VERSION) {
+            throw new DescriptorException("descriptor format version " + version + " comes from an older Jettison"
+                    + " (before version " + VERSION + " recorded each vCPU's TSC rate); this build reads only version "
+                    + VERSION + ": consolidate the VM again with this build");
+        }
         if (version != VERSION) throw new DescriptorException("descriptor format version " + version + "; this build reads " + VERSION);
         var hb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long bodyLen = Integer.toUnsignedLong(hb.getInt(MAGIC.length + 1));
@@ -122,7 +134,8 @@ public final class DescriptorCodec {
                 int[] idx = new int[n];
                 long[] val = new long[n];
                 for (int j = 0; j < n; j++) { idx[j] = r.i32(); val[j] = r.u64("MSR value"); }
-                vcpus.add(new VcpuState(id, b[0], b[1], b[2], b[3], b[4], b[5], b[6], idx, val, b[7]));
+                int tscKhz = r.count("vCPU " + id + " TSC kHz", MAX_TSC_KHZ);
+                vcpus.add(new VcpuState(id, b[0], b[1], b[2], b[3], b[4], b[5], b[6], idx, val, b[7], tscKhz));
             }
             var platform = new PlatformState(r.blob("PIC master", MAX_BLOB), r.blob("PIC slave", MAX_BLOB),
                     r.blob("IOAPIC", MAX_BLOB), r.blob("PIT", MAX_BLOB), r.blob("clock", MAX_BLOB));

@@ -4,9 +4,14 @@ import dev.jettison.sys.Errno;
 import dev.jettison.sys.SysException;
 import dev.jettison.sys.kvm.KvmIoctl;
 import dev.jettison.sys.kvm.KvmStructs;
+import dev.jettison.vmm.boot.BootMsrs;
 import dev.jettison.vmm.kvm.KvmVcpu;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 
 /**
  * Everything KVM needs to resume one vCPU elsewhere, as the raw kernel structs. Captured in
@@ -15,7 +20,9 @@ import java.util.Arrays;
  * before MSRs, because the APIC base MSR lives in SREGS), MSRs, events.
  */
 public record VcpuState(int id, byte[] mpState, byte[] regs, byte[] sregs, byte[] xsave, byte[] xcrs,
-                        byte[] debugRegs, byte[] lapic, int[] msrIndices, long[] msrValues, byte[] events) {
+                        byte[] debugRegs, byte[] lapic, int[] msrIndices, long[] msrValues, byte[] events, int tscKhz) {
+    private static final Logger LOG = LoggerFactory.getLogger(VcpuState.class);
+
     public VcpuState {
         if (msrIndices.length != msrValues.length) throw new IllegalArgumentException("MSR index/value count mismatch");
     }
@@ -30,10 +37,12 @@ public record VcpuState(int id, byte[] mpState, byte[] regs, byte[] sregs, byte[
         byte[] lapic = vcpu.get(KvmIoctl.GET_LAPIC, KvmStructs.LAPIC_SIZE, "KVM_GET_LAPIC");
         long[] values = vcpu.msrs(msrIndices);
         byte[] events = vcpu.get(KvmIoctl.GET_VCPU_EVENTS, KvmStructs.VCPU_EVENTS_SIZE, "KVM_GET_VCPU_EVENTS");
-        return new VcpuState(vcpu.id(), mp, regs, sregs, xsave, xcrs, dbg, lapic, msrIndices.clone(), values, events);
+        return new VcpuState(vcpu.id(), mp, regs, sregs, xsave, xcrs, dbg, lapic, msrIndices.clone(), values, events,
+                vcpu.tscKhz());
     }
 
     public void restore(KvmVcpu vcpu) {
+        keepTscRate(vcpu);
         vcpu.set(KvmIoctl.SET_MP_STATE, mpState, "KVM_SET_MP_STATE");
         vcpu.setRegs(regs);
         vcpu.setSregs(sregs);
@@ -46,11 +55,34 @@ public record VcpuState(int id, byte[] mpState, byte[] regs, byte[] sregs, byte[
     }
 
     /**
-     * The MSRs of {@code candidates} this vCPU lets us read: KVM_GET_MSRS stops at the first
-     * unreadable index, so we drop it and retry.
+     * Runs the TSC at the rate the guest measured at boot, before the TSC MSR is written: the
+     * guest's TSC-deadline timers and its idea of the TSC rate come from its first host, and a
+     * consolidation server's TSC may tick at another rate. Where the host cannot scale its TSC
+     * (no TSC scaling in the CPU, or KVM_CAP_TSC_CONTROL missing) the guest still keeps time with
+     * kvm-clock, and only its timer deadlines stretch by the ratio of the rates: we warn, as QEMU
+     * does for a guest without invariant TSC, and go on.
+     */
+    private void keepTscRate(KvmVcpu vcpu) {
+        int here = vcpu.tscKhz();
+        if (tscKhz == 0 || here == 0 || here == tscKhz) return;
+        try {
+            vcpu.setTscKhz(tscKhz);
+        } catch (SysException e) {
+            LOG.warn("vCPU {}: the guest's TSC ran at {} kHz, this host's runs at {} kHz and cannot be scaled ({}); "
+                    + "its timers will fire {}x as late", id, tscKhz, here, e.getMessage(),
+                    String.format("%.3f", (double) tscKhz / here));
+        }
+    }
+
+    /**
+     * The MSRs of {@code candidates} (KVM's list) and of {@link BootMsrs#CAPTURED} this vCPU lets
+     * us read: KVM_GET_MSRS stops at the first unreadable index, so we drop it and retry.
      */
     public static int[] readableMsrs(KvmVcpu vcpu, int[] candidates) {
-        int[] list = candidates.clone();
+        var all = new LinkedHashSet<Integer>();
+        for (int m : candidates) all.add(m);
+        all.addAll(BootMsrs.CAPTURED); // KVM's own first, in its order (the TSC before the TSC deadline)
+        int[] list = all.stream().mapToInt(Integer::intValue).toArray();
         while (list.length > 0) {
             try {
                 vcpu.msrs(list);
@@ -86,7 +118,7 @@ public record VcpuState(int id, byte[] mpState, byte[] regs, byte[] sregs, byte[
                 && Arrays.equals(sregs, v.sregs) && Arrays.equals(xsave, v.xsave) && Arrays.equals(xcrs, v.xcrs)
                 && Arrays.equals(debugRegs, v.debugRegs) && Arrays.equals(lapic, v.lapic)
                 && Arrays.equals(msrIndices, v.msrIndices) && Arrays.equals(msrValues, v.msrValues)
-                && Arrays.equals(events, v.events);
+                && Arrays.equals(events, v.events) && tscKhz == v.tscKhz;
     }
 
     @Override

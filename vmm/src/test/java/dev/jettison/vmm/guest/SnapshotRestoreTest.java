@@ -43,6 +43,11 @@ class SnapshotRestoreTest {
             source.pause(Duration.ofSeconds(5));
             byte[] descriptor = DescriptorCodec.encode(source.capture());
             var state = DescriptorCodec.decode(descriptor);
+            var bsp = state.vcpus().getFirst();
+            int defType = java.util.Arrays.stream(bsp.msrIndices()).boxed().toList().indexOf(0x2ff);
+            assertTrue(defType >= 0, "the descriptor carries the MTRRs, which KVM does not list");
+            assertEquals((1 << 11) | 6, bsp.msrValues()[defType], "MTRRs on, write-back by default, as set at boot");
+            assertTrue(bsp.tscKhz() > 0, "the descriptor records the TSC rate, for a server whose TSC ticks at another");
             try (var target = VirtualMachine.restore(state, new FileBlockBackend(disk, false), null, null, true)) {
                 MemorySegment.copy(source.ram().segment(), 0, target.ram().segment(), 0, source.ram().size());
                 target.start();

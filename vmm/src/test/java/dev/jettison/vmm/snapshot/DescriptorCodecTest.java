@@ -29,7 +29,7 @@ class DescriptorCodecTest {
         var r = new SplittableRandom(seed);
         var vcpus = List.of(0, 1).stream().map(id -> new VcpuState(id, blob(r, 4), blob(r, 144), blob(r, 312),
                 blob(r, 4096), blob(r, 392), blob(r, 128), blob(r, 1024), new int[] {0x10, 0xC0000080},
-                new long[] {r.nextLong(), r.nextLong()}, blob(r, 64))).toList();
+                new long[] {r.nextLong(), r.nextLong()}, blob(r, 64), 2_596_128 + id)).toList();
         var platform = new PlatformState(blob(r, 520), blob(r, 520), blob(r, 520), blob(r, 112), blob(r, 48));
         var serial = new Serial16550.State(1, 3, 8, 0xC7, 0, 1, 0xB0, false, true, new byte[] {'a'}, new byte[0]);
         var bridge = new PciDevice.State(blob(r, 256), 0);
@@ -67,6 +67,9 @@ class DescriptorCodecTest {
         byte[] version = good.clone();
         version[7] = 9;
         assertMessage(version, "version 9");
+        byte[] older = good.clone();
+        older[7] = 1;
+        assertMessage(older, "descriptor format version 1 comes from an older Jettison");
         byte[] longer = Arrays.copyOf(good, good.length + 3);
         assertMessage(longer, "trailing");
     }

@@ -1,0 +1,47 @@
+package dev.jettison.vmm.guest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one of the guest build scripts (guest/build.sh, guest/linux/build.sh), which cache their
+ * output outside the repository and print its directory on their last line. The script's output
+ * goes to a file rather than a pipe so that the deadline holds even when the script hangs (a
+ * blocking read of a pipe would wait for it forever).
+ */
+record GuestBuildScript(Path home, String script, Duration deadline) {
+
+    /** Runs the script and returns the directory it printed last; {@code marker} must exist in it. */
+    Path run(String marker) throws IOException {
+        Path out = Files.createTempFile("jettison-guest-build", ".out");
+        try {
+            Process p = new ProcessBuilder("bash", home.resolve(script).toString()).directory(home.toFile())
+                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                if (!p.waitFor(deadline.toSeconds(), TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(script + " did not finish within " + deadline);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running " + script, e);
+            }
+            if (p.exitValue() != 0) throw new IOException(script + " failed with status " + p.exitValue());
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) throw new IOException(script + " printed no output directory");
+            Path dir = Path.of(lines.getLast().strip());
+            if (!Files.isRegularFile(dir.resolve(marker))) {
+                throw new IOException(script + " reported " + dir + " but it holds no " + marker);
+            }
+            return dir;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
