@@ -77,8 +77,12 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops listening, then lets the requests under way answer (up to two seconds): the last one
+     * is often what ended the VM ({@code POST /console?line=halt}), and its caller must hear so.
+     */
     @Override
     public void close() {
-        http.stop(0);
+        http.stop(2);
     }
 }

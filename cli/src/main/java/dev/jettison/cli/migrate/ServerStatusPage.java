@@ -63,6 +63,6 @@ public final class ServerStatusPage implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
+        http.stop(1); // let a status request under way answer
     }
 }

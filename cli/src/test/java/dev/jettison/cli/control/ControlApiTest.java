@@ -72,6 +72,36 @@ class ControlApiTest {
         assertEquals(64, token.length());
     }
 
+    /**
+     * Found by the fault suite: typing {@code halt} ends the guest, the daemon closes its API at
+     * once, and the request that typed it got no answer at all. A request under way when the API
+     * closes is answered first.
+     */
+    @Test
+    void aRequestUnderWayWhenTheApiClosesIsStillAnswered() throws Exception {
+        var entered = new java.util.concurrent.CountDownLatch(1);
+        api.action("/console", ex -> {
+            entered.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ControlApi.reply(ex, 200, "typed 4 characters\n");
+        });
+        var status = new java.util.concurrent.CompletableFuture<Integer>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                status.complete(send("POST", "/console?line=halt", "Host: " + host, auth()));
+            } catch (IOException | RuntimeException e) {
+                status.completeExceptionally(e);
+            }
+        });
+        assertTrue(entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        api.close(); // what the daemon does when its VM ends
+        assertEquals(200, status.get(5, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     @Test
     void theRightRequestRuns() throws IOException {
         assertEquals(200, send("POST", "/consolidate?server=127.0.0.1:7800", "Host: " + host, auth()));
