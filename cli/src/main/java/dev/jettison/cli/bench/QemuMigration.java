@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * QEMU's own live migration of the same guest image (the test guest's PVH ELF) under the same
@@ -19,8 +19,8 @@ import java.util.Map;
 final class QemuMigration {
     enum Mode { PRECOPY, POSTCOPY }
 
-    private static final String UNLIMITED_BANDWIDTH = "{\"max-bandwidth\":107374182400}";
-    private static final String POSTCOPY_ON = "{\"capabilities\":[{\"capability\":\"postcopy-ram\",\"state\":true}]}";
+    private static final JsonNode UNLIMITED_BANDWIDTH = QmpClient.arguments("{\"max-bandwidth\":107374182400}");
+    private static final JsonNode POSTCOPY_ON = QmpClient.arguments("{\"capabilities\":[{\"capability\":\"postcopy-ram\",\"state\":true}]}");
 
     private final Link link;
     private final Mode mode;
@@ -142,13 +142,13 @@ final class QemuMigration {
             from.qmp().execute("migrate-set-capabilities", POSTCOPY_ON);
         }
         from.qmp().execute("migrate-set-parameters", UNLIMITED_BANDWIDTH);
-        from.qmp().execute("migrate", "{\"uri\":" + Json.quote(uri) + "}");
+        from.qmp().execute("migrate", QmpClient.JSON.createObjectNode().put("uri", uri));
         if (mode == Mode.POSTCOPY) from.qmp().execute("migrate-start-postcopy", null);
         long deadline = System.nanoTime() + s.timeout().toNanos();
         QemuMigrationStats stats;
         do {
             Thread.sleep(20);
-            stats = QemuMigrationStats.parse(from.qmp().executeObject("query-migrate", null));
+            stats = QemuMigrationStats.parse(from.qmp().execute("query-migrate", null));
             if (System.nanoTime() > deadline) throw new IOException(from.name() + ": migration still " + stats.status() + " after " + s.timeout());
         } while (!stats.finished());
         if (!stats.completed()) {
@@ -163,9 +163,9 @@ final class QemuMigration {
     private void awaitRunning(Vm vm) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
-            Map<String, Object> st = vm.qmp().executeObject("query-status", null);
-            if ("running".equals(st.get("status"))) return;
-            if (System.nanoTime() > deadline) throw new IOException(vm.name() + " is " + st.get("status") + " after migration, not running");
+            String status = vm.qmp().execute("query-status", null).path("status").asText("unknown");
+            if ("running".equals(status)) return;
+            if (System.nanoTime() > deadline) throw new IOException(vm.name() + " is " + status + " after migration, not running");
             Thread.sleep(20);
         }
     }

@@ -1,6 +1,6 @@
 package dev.jettison.cli.bench;
 
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The figures of one QEMU migration from {@code query-migrate}: status, total time and
@@ -10,12 +10,18 @@ import java.util.Map;
 record QemuMigrationStats(String status, long totalTimeMs, long downtimeMs, long setupTimeMs, long ramTransferred,
                           long zeroPages, long normalPages, long postcopyRequests, String error) {
 
-    static QemuMigrationStats parse(Map<String, Object> reply) {
-        return new QemuMigrationStats(String.valueOf(reply.getOrDefault("status", "none")),
-                Json.number(reply, "total-time"), Json.number(reply, "downtime"), Json.number(reply, "setup-time"),
-                Json.number(reply, "ram.transferred"), Json.number(reply, "ram.duplicate"),
-                Json.number(reply, "ram.normal"), Json.number(reply, "ram.postcopy-requests"),
-                reply.get("error-desc") instanceof String s ? s : null);
+    static QemuMigrationStats parse(JsonNode reply) {
+        return new QemuMigrationStats(reply.path("status").asText("none"),
+                number(reply, "/total-time"), number(reply, "/downtime"), number(reply, "/setup-time"),
+                number(reply, "/ram/transferred"), number(reply, "/ram/duplicate"),
+                number(reply, "/ram/normal"), number(reply, "/ram/postcopy-requests"),
+                reply.path("error-desc").isTextual() ? reply.get("error-desc").asText() : null);
+    }
+
+    /** The number at {@code pointer}, or -1 where QEMU did not report it (yet). */
+    private static long number(JsonNode reply, String pointer) {
+        var n = reply.at(pointer);
+        return n.isNumber() ? n.asLong() : -1;
     }
 
     boolean finished() {

@@ -1,5 +1,11 @@
 package dev.jettison.cli.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,11 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** A QMP connection over a unix socket: one command at a time, asynchronous events skipped. */
 final class QmpClient implements AutoCloseable {
+    /** Strict: a QMP line is one JSON object and nothing after it. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
     private final SocketChannel channel;
     private final BufferedReader in;
 
@@ -34,8 +42,8 @@ final class QmpClient implements AutoCloseable {
                 try {
                     ch.connect(UnixDomainSocketAddress.of(socket));
                     var q = new QmpClient(ch);
-                    var greeting = q.readLine();
-                    if (!greeting.containsKey("QMP")) throw new IOException("not a QMP greeting: " + greeting);
+                    var greeting = q.readMessage();
+                    if (!greeting.has("QMP")) throw new IOException("not a QMP greeting: " + greeting);
                     q.execute("qmp_capabilities", null);
                     return q;
                 } catch (IOException e) {
@@ -51,35 +59,54 @@ final class QmpClient implements AutoCloseable {
         }
     }
 
-    /** Runs a command; {@code argsJson} is a JSON object text or null. Returns the "return" value. */
-    Object execute(String command, String argsJson) throws IOException {
-        String msg = "{\"execute\":" + Json.quote(command) + (argsJson == null ? "" : ",\"arguments\":" + argsJson) + "}\n";
-        var buf = ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8));
+    /** A command's arguments from JSON text (constants in the code). */
+    static JsonNode arguments(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("QMP arguments are not JSON: " + json, e);
+        }
+    }
+
+    /** Runs a command with {@code arguments} (an object, or null for none). Returns the "return" value. */
+    JsonNode execute(String command, JsonNode arguments) throws IOException {
+        var msg = JSON.createObjectNode().put("execute", command);
+        if (arguments != null) msg.set("arguments", arguments);
+        var buf = ByteBuffer.wrap((JSON.writeValueAsString(msg) + "\n").getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) channel.write(buf);
         while (true) {
-            var reply = readLine();
-            if (reply.containsKey("event")) continue;
+            var reply = readMessage();
+            if (reply.has("event")) continue;
             return resultOf(command, reply);
         }
     }
 
-    Map<String, Object> executeObject(String command, String argsJson) throws IOException {
-        return Json.object(execute(command, argsJson));
-    }
-
     /** The "return" of a QMP reply, or an IOException carrying its "error". */
-    static Object resultOf(String command, Map<String, Object> reply) throws IOException {
-        if (reply.containsKey("return")) return reply.get("return");
-        if (reply.get("error") instanceof Map<?, ?> err) {
-            throw new IOException("QMP " + command + " failed: " + err.get("class") + ": " + err.get("desc"));
+    static JsonNode resultOf(String command, JsonNode reply) throws IOException {
+        if (reply.has("return")) return reply.get("return");
+        var err = reply.get("error");
+        if (err != null && err.isObject()) {
+            throw new IOException("QMP " + command + " failed: " + err.path("class").asText() + ": " + err.path("desc").asText());
         }
         throw new IOException("unexpected QMP reply to " + command + ": " + reply);
     }
 
-    private Map<String, Object> readLine() throws IOException {
+    /** One message: QMP sends each JSON object on a line of its own. */
+    static JsonNode parse(String line) throws IOException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IOException("QEMU sent a QMP line that is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (n == null || !n.isObject()) throw new IOException("QEMU sent a QMP line that is not a JSON object: " + line);
+        return n;
+    }
+
+    private JsonNode readMessage() throws IOException {
         String line = in.readLine();
         if (line == null) throw new IOException("QEMU closed its QMP socket");
-        return Json.object(Json.parse(line));
+        return parse(line);
     }
 
     @Override
