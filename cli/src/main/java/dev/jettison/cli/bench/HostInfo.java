@@ -6,15 +6,12 @@ import java.nio.file.Path;
 
 /** What the figures were measured on, so no emulated figure is ever read as a native one. */
 public record HostInfo(boolean emulated, String label, String cpu, String kernel) {
-    /** tools/kvm-emu's /init mounts its control directory here; nothing else creates it. */
-    static final Path KVM_EMU_CONTROL = Path.of("/run/kvm-emu/cmd");
-
     public static HostInfo detect() {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));
         String model = cpuinfo.lines().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
         boolean hypervisor = cpuinfo.lines().anyMatch(l -> l.startsWith("flags") && l.contains(" hypervisor"));
-        return classify(Files.exists(KVM_EMU_CONTROL) || System.getenv("JETTISON_IN_EMULATED_HOST") != null,
+        return classify(dev.jettison.vmm.kvm.Kvm.inEmulatedHost(),
                 hypervisor, model, System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 

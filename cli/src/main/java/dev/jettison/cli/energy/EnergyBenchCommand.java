@@ -126,7 +126,7 @@ public final class EnergyBenchCommand implements Callable<Integer> {
     }
 
     static String host() {
-        return System.getenv("JETTISON_KVM_EMU") != null ? "the emulated KVM host (QEMU TCG; not native speed)" : "native KVM";
+        return dev.jettison.vmm.kvm.Kvm.inEmulatedHost() ? "the emulated KVM host (QEMU TCG; not native speed)" : "native KVM";
     }
 
     static String table(List<Row> rows) {

@@ -126,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
     private int runEmulated(String why) throws Exception {
         var home = TestGuest.home().orElseThrow(() -> new IllegalStateException(why));
         var unavailable = dev.jettison.vmm.emu.EmulatedKvmHost.unavailableReason(home);
-        if (unavailable.isPresent() || System.getenv("JETTISON_IN_EMULATED_HOST") != null) {
+        if (unavailable.isPresent() || dev.jettison.vmm.kvm.Kvm.inEmulatedHost()) {
             throw new IllegalStateException(why + (unavailable.isPresent() ? "; and " + unavailable.get() : ""));
         }
         System.out.println("No usable KVM here (" + why + ").");
@@ -134,8 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("so it shows partial migration working, but its timings are ~30x slower than real.");
         TestGuest.ensureBuilt();
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        var cmd = new ArrayList<>(List.of(home.resolve("tools/kvm-emu/run.sh").toString(), "env", "JETTISON_IN_EMULATED_HOST=1",
-                java, "--enable-native-access=ALL-UNNAMED", "-Djettison.home=" + home, "-cp", System.getProperty("java.class.path"),
+        var cmd = new ArrayList<>(List.of(home.resolve("tools/kvm-emu/run.sh").toString(), java, "--enable-native-access=ALL-UNNAMED", "-Djettison.home=" + home, "-cp", System.getProperty("java.class.path"),
                 "dev.jettison.cli.Main", "demo", "--mem", mem, "--cycles", Integer.toString(cycles),
                 "--remote-seconds", Integer.toString(remoteSeconds), "--pattern-mib", Integer.toString(patternMib),
                 "--prefetch", prefetch));
