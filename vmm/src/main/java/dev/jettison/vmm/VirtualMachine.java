@@ -152,6 +152,28 @@ public final class VirtualMachine implements AutoCloseable {
 
     /** Boots {@code config} with guest RAM held by {@code ram} (a fresh file for a desktop's residue). */
     public static VirtualMachine create(VmConfig config, RamBacking ram) throws IOException {
+        return create(config, ram, null);
+    }
+
+    /**
+     * Boots {@code config} with a network card of the caller's ({@code nic}, e.g. a tap on a bridge,
+     * with the MAC the VM keeps wherever it moves); {@code config} must then name no tap. The VM
+     * owns the card's backend from here on, also if this fails.
+     */
+    public static VirtualMachine create(VmConfig config, RamBacking ram, Nic nic) throws IOException {
+        if (nic != null && config.tap().isPresent()) {
+            nic.backend().close();
+            throw new IllegalArgumentException("both a tap (" + config.tap().get() + ") and a network card were given");
+        }
+        try {
+            return createChecked(config, ram, nic);
+        } catch (IOException | RuntimeException e) {
+            if (nic != null) nic.backend().close();
+            throw e;
+        }
+    }
+
+    private static VirtualMachine createChecked(VmConfig config, RamBacking ram, Nic nic) throws IOException {
         HostMemory.checkFits(config.memBytes());
         BzImage kernel = BzImage.load(config.kernel());
         byte[] initrd = null;
@@ -172,6 +194,9 @@ public final class VirtualMachine implements AutoCloseable {
         if (config.tap().isPresent()) {
             net = new TapNetBackend(TapDevice.open(config.tap().get()));
             mac = macFor(config.tap().get());
+        } else if (nic != null) {
+            net = nic.backend();
+            mac = nic.mac();
         }
         var parts = new Parts(config.memBytes(), config.cpus(), disk, net, mac, config.consoleLog().orElse(null),
                 config.consoleToTerminal(), false, ram);
@@ -206,6 +231,10 @@ public final class VirtualMachine implements AutoCloseable {
     public static VirtualMachine restore(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
                                          boolean logDirty, RamBacking ram) throws IOException {
         if (state.hasDisk() && disk == null) throw new IllegalArgumentException("the descriptor has a disk but no backend was given");
+        if (state.hasNet() && net == null) {
+            throw new IllegalArgumentException("the VM has a network card (MAC " + Nic.format(state.mac())
+                    + ") and this host gave it no network to join");
+        }
         if (state.hasDisk() && disk.capacitySectors() != state.diskSectors()) {
             throw new IllegalArgumentException("disk backend has " + disk.capacitySectors() + " sectors, descriptor says "
                     + state.diskSectors());
@@ -271,6 +300,8 @@ public final class VirtualMachine implements AutoCloseable {
             var devices = DeviceSet.create(io, memory, gsi -> high -> kvmVm.irqLine(gsi, high), control,
                     ConsoleSink.tee(sinks.toArray(ConsoleSink[]::new)), virtio);
             owned.add(devices);
+            // No frame may reach guest RAM before the VM runs: a restored VM's rings are not even there yet.
+            devices.nics().forEach(VirtioNet::hold);
 
             var vcpuList = new ArrayList<KvmVcpu>();
             for (int i = 0; i < parts.cpus(); i++) {
@@ -326,9 +357,12 @@ public final class VirtualMachine implements AutoCloseable {
 
     public VcpuSet vcpus() { return vcpus; }
 
-    public void start() { vcpus.start(false); }
+    public void start() {
+        vcpus.start(false);
+        devices.nics().forEach(VirtioNet::release);
+    }
 
-    /** Starts the vCPU threads parked, for a VM whose state the caller will still change. */
+    /** Starts the vCPU threads parked, for a VM whose state the caller will still change; its NIC holds frames. */
     public void startPaused() { vcpus.start(true); }
 
     /** Types {@code line} (plus a newline) on the guest's serial console. */
@@ -344,9 +378,32 @@ public final class VirtualMachine implements AutoCloseable {
         }
     }
 
-    public void pause(Duration timeout) throws TimeoutException { vcpus.pause(timeout); }
+    /**
+     * Parks every vCPU and holds the NIC's receive side, so neither the guest nor a device changes
+     * guest RAM or device state until {@link #resume}: what {@link #capture} needs.
+     */
+    public void pause(Duration timeout) throws TimeoutException {
+        vcpus.pause(timeout);
+        devices.nics().forEach(VirtioNet::hold);
+    }
 
-    public void resume() { vcpus.resume(); }
+    /** Runs the vCPUs again; frames the NIC held are delivered first. */
+    public void resume() {
+        devices.nics().forEach(VirtioNet::release);
+        vcpus.resume();
+    }
+
+    /**
+     * The VM now runs elsewhere: received frames are dropped here rather than kept for a guest
+     * that will come back with a later state (docs/network.md).
+     */
+    public void discardNetwork() { devices.nics().forEach(VirtioNet::discard); }
+
+    /** Tells the layer-2 segment that the VM is here now (RARP and gratuitous ARP, repeated); see {@link VirtioNet#announce}. */
+    public void announce() { devices.nics().forEach(VirtioNet::announce); }
+
+    /** The VM's network card, if it has one. */
+    public java.util.Optional<VirtioNet> nic() { return devices.nics().stream().findFirst(); }
 
     /** Thread states and registers of every vCPU, for reports on a guest that stopped making progress. */
     public String diagnose() { return vcpus.diagnose(Duration.ofSeconds(5)); }
