@@ -189,6 +189,8 @@ public final class Desktop implements AutoCloseable {
             this.server = server;
             reintegration = new CompletableFuture<>();
             state = DesktopState.REMOTE;
+            // The server runs it and has announced it: frames still reaching this port can never be delivered in order.
+            vm.discardNetwork();
             record(DesktopState.REMOTE);
             takeControl(t);
             LOG.info("VM {} consolidated to {} in {} ms (epoch {}, {} byte descriptor; pause {} ms, capture {} ms, connect and"
@@ -202,6 +204,7 @@ public final class Desktop implements AutoCloseable {
             state = DesktopState.LOCAL;
             forgetAway();
             vm.resume();
+            vm.announce(); // the server may have run and announced it before the failure
             // The server may have admitted the VM before the failure: make sure it forgets it.
             releaseInBackground(server, epoch);
             throw new MigrationException("consolidation of " + vmId + " to " + server + " failed (" + e.getMessage()
@@ -271,6 +274,7 @@ public final class Desktop implements AutoCloseable {
                                  ResidueStore store) throws IOException {
         var d = new Desktop(away.vmId(), vm, diskImage, serveOn, wake, onRequest, gate, settings, store);
         vm.startPaused(); // its vCPU threads wait, paused, for the guest to come home or resume here
+        vm.discardNetwork(); // meanwhile the VM's frames reach it on the server
         d.takeUp(away);
         return d;
     }
@@ -420,6 +424,7 @@ public final class Desktop implements AutoCloseable {
                 return;
             }
             vm.resume();
+            vm.announce(); // its MAC is on this port again (docs/network.md)
             long millis = (System.nanoTime() - reintegrationStart) / 1_000_000;
             report = incoming.report(descriptorBytes, consolidationMillis, millis, pageServer.stats());
             var epoch = session;
@@ -519,6 +524,7 @@ public final class Desktop implements AutoCloseable {
             forgetAway();
             lastLoss = why;
             vm.resume();
+            vm.announce();
             if (reintegration != null) {
                 reintegration.completeExceptionally(new IOException(why + "; the VM resumed from its residue, losing what it"
                         + " did on the server since consolidation"));
