@@ -74,7 +74,7 @@ class NetworkPresenceTest {
                                 () -> desktop.reintegrate(Duration.ofMinutes(2))));
                         assertEquals(DesktopState.LOCAL, desktop.state());
                     }
-                    System.out.println("migration       longest_echo_gap_ms  ping_lost/sent  announce_frames_seen");
+                    System.out.println(MoveMeter.Result.header());
                     rows.forEach(System.out::println);
                     assertNull(probe.failure(), "the connection never failed");
                     long sent = probe.sent();
@@ -85,34 +85,20 @@ class NetworkPresenceTest {
         }
     }
 
-    @FunctionalInterface
-    private interface Migration {
-        void run() throws Exception;
-    }
-
-    /** One move, with a ping running across it; returns its report row after checking the connection flows again. */
+    /** One move measured by the client; checks the connection, the announcement and the switch's new port. */
     private static String move(EchoProbe probe, NetTopology top, Observer observer, String what, String newPort,
-                               Migration migration) throws Exception {
-        int mark = probe.echoed();
+                               MoveMeter.Move migration) throws Exception {
         int seen = observer.announcements();
-        var ping = PingProbe.start(top.clientNs(), NetTopology.GUEST_IP);
-        try {
-            migration.run();
-            assertTrue(probe.awaitEchoes(mark + 20, 60_000), what + ": echoes resume after the move: " + probe.failure());
-        } finally {
-            var p = ping.stop();
-            ping.close();
-            String row = String.format("%-15s %19d  %6d/%-6d  %20d", what, probe.longestGapMillis(mark), p.lost(), p.sent(),
-                    observer.announcements() - seen);
-            System.out.println(row);
-            assertNull(probe.failure(), what);
-            assertTrue(observer.announcements() - seen >= 2, what + ": RARP and gratuitous ARP reached the switch");
-            String fdb = sh(List.of("bridge", "-n", top.name() + "-lan", "fdb", "show", "br", "lan0"));
-            String mac = Nic.format(MAC);
-            assertTrue(fdb.lines().anyMatch(l -> l.startsWith(mac) && l.contains("dev " + newPort + " ")),
-                    what + ": the switch learned the VM's new port " + newPort + ":\n" + fdb);
-            return row;
-        }
+        var r = MoveMeter.measure(what, probe, top.clientNs(), NetTopology.GUEST_IP, migration);
+        String row = r.row() + String.format("  %d announce frames", observer.announcements() - seen);
+        System.out.println(row);
+        assertNull(r.failure(), what);
+        assertTrue(observer.announcements() - seen >= 2, what + ": RARP and gratuitous ARP reached the switch");
+        String fdb = sh(List.of("bridge", "-n", top.name() + "-lan", "fdb", "show", "br", "lan0"));
+        String mac = Nic.format(MAC);
+        assertTrue(fdb.lines().anyMatch(l -> l.startsWith(mac) && l.contains("dev " + newPort + " ")),
+                what + ": the switch learned the VM's new port " + newPort + ":\n" + fdb);
+        return row;
     }
 
     private static TapNetBackend onBridge(String ns) throws java.io.IOException {
