@@ -213,6 +213,18 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
+     * A VM with no guest loaded: KVM VM, vCPUs in their reset state, RAM, the devices. It must
+     * never run ({@link #startPaused} only); it exists to be captured and restored, e.g. to warm a
+     * consolidation server's code paths before its first real VM arrives.
+     */
+    public static VirtualMachine shell(long memBytes, int cpus) throws IOException {
+        var config = new VmConfig(memBytes, cpus, Path.of("(shell)"), java.util.Optional.empty(), "", java.util.Optional.empty(),
+                false, java.util.Optional.empty(), java.util.Optional.empty(), false, List.of());
+        var parts = new Parts(memBytes, cpus, null, null, null, null, false, false, RamBacking.anonymous());
+        return assemble(config, parts, (kvm, vm) -> vm.setCpuid(kvm.supportedCpuid()));
+    }
+
+    /**
      * Rebuilds a VM from a descriptor with <em>no RAM populated</em>: guest memory is a fresh
      * MAP_NORESERVE mapping that the caller fills (userfaultfd on the consolidation server), and
      * dirty logging is on from the start so that reintegration can send back only what the guest
@@ -230,6 +242,16 @@ public final class VirtualMachine implements AutoCloseable {
      */
     public static VirtualMachine restore(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
                                          boolean logDirty, RamBacking ram) throws IOException {
+        try {
+            return restoreChecked(state, disk, net, consoleLog, logDirty, ram);
+        } catch (IOException | RuntimeException e) {
+            if (net != null) net.close(); // the VM owns its network backend, also when it could not be built
+            throw e;
+        }
+    }
+
+    private static VirtualMachine restoreChecked(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
+                                                 boolean logDirty, RamBacking ram) throws IOException {
         if (state.hasDisk() && disk == null) throw new IllegalArgumentException("the descriptor has a disk but no backend was given");
         if (state.hasNet() && net == null) {
             throw new IllegalArgumentException("the VM has a network card (MAC " + Nic.format(state.mac())
@@ -316,6 +338,7 @@ public final class VirtualMachine implements AutoCloseable {
             return vm;
         } catch (IOException | RuntimeException e) {
             closeAll(owned);
+            if (parts.net() != null) parts.net().close(); // the VM owned it; closing twice is harmless
             throw e;
         }
     }

@@ -6,6 +6,7 @@ import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.partial.ConsolidationServer;
 import dev.jettison.migration.partial.NicPlug;
 import dev.jettison.migration.partial.ServerSettings;
+import dev.jettison.migration.partial.ServerWarmup;
 import dev.jettison.vmm.devices.virtio.BridgePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,11 +49,16 @@ public final class ServerCommand implements Callable<Integer> {
             + "tap of its own on it and keeps its MAC and address here (default: none; such VMs are refused)")
     String bridge;
 
+    @Option(names = "--no-warmup", description = "skip the warm-up at start (a tiny VM restored and paged in over loopback, "
+            + "so that the first consolidation is as quick as later ones); for comparison")
+    boolean noWarmup;
+
     @Override
     public Integer call() throws Exception {
         var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch))
                 .withRequestTimeout(java.time.Duration.ofMillis((long) (requestTimeout * 1000)));
         var wol = new WakeOnLanPackets(wolBroadcast == null ? null : InetAddress.getByName(wolBroadcast), wolPort);
+        if (!noWarmup) ServerWarmup.run(config); // before we listen: no desktop waits for it
         var nics = bridge == null ? NicPlug.NONE : NicPlug.bridge(bridge);
         if (bridge != null) BridgePort.open(bridge).close(); // a wrong --bridge fails now, not at the first consolidation
         try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol, ServerSettings.DEFAULT, nics)) {
