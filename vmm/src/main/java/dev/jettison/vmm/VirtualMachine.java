@@ -125,25 +125,7 @@ public final class VirtualMachine implements AutoCloseable {
      */
     public long[] takeDirtyPages() {
         if (!parts.logDirty()) throw new IllegalStateException("dirty logging is off for this VM");
-        var out = new java.util.TreeSet<Long>();
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            long base = 0;
-            for (var r : memory.regions()) {
-                long pages = r.size() / 4096;
-                var bitmap = arena.allocate(((pages + 63) / 64) * 8, 8);
-                vm.dirtyLog(r.slot(), bitmap);
-                for (long w = 0; w < (pages + 63) / 64; w++) {
-                    long word = bitmap.get(java.lang.foreign.ValueLayout.JAVA_LONG, w * 8);
-                    while (word != 0) {
-                        out.add(base + w * 64 + Long.numberOfTrailingZeros(word));
-                        word &= word - 1;
-                    }
-                }
-                base += pages;
-            }
-        }
-        for (long p : memory.takeHostTouchedPages()) out.add(p);
-        return out.stream().mapToLong(Long::longValue).toArray();
+        return DirtyPages.take(vm, memory);
     }
 
     public static VirtualMachine create(VmConfig config) throws IOException {
@@ -355,17 +337,6 @@ public final class VirtualMachine implements AutoCloseable {
     static byte[] macFor(String name) {
         int h = name.hashCode();
         return new byte[] {0x52, 0x54, 0x00, (byte) (h >>> 16), (byte) (h >>> 8), (byte) h};
-    }
-
-    /** Lets devices built before the vCPUs reach them once they exist. */
-    private static final class ControlRelay implements MachineControl {
-        volatile VcpuSet target;
-
-        @Override
-        public void reset(String why) { if (target != null) target.stop(new VmExit.Reset(why)); }
-
-        @Override
-        public void powerOff(int status) { if (target != null) target.stop(new VmExit.PowerOff(status)); }
     }
 
     public VmConfig config() { return config; }

@@ -71,6 +71,8 @@ final class Admission {
             wakeup.outstanding(() -> tap.outstandingRequests() > 0);
             // Device code runs on Java threads: it must never be the first to touch a missing page.
             vm.memory().populateWith(memtap::populate);
+            // The restore placed the rings before memtap existed: fetch them now, not from a device thread later.
+            vm.devices().populateRings();
             var hoard = new HoardStore(vmDir.resolve("hoard-history.txt"));
             if (config.policy().hoardPages() > 0) {
                 int asked = memtap.hoard(ConsolidationServer.loadHistory(hello.vmId(), hoard));

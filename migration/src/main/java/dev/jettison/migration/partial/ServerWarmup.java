@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Runs a consolidation server's admission path once at start, on a tiny VM shell that never
@@ -38,13 +40,8 @@ public final class ServerWarmup {
     /** Returns the milliseconds it took; a failure costs only the warm-up and is logged. */
     public static long run(FaultHandler.Config config) {
         long t0 = System.nanoTime();
-        try (var shell = VirtualMachine.shell(SHELL_BYTES, 1)) {
-            shell.startPaused();
-            shell.pause(PARK);
-            var residue = new PageServer("warmup", GuestPages.of(shell.memory()));
-            try (var listener = residue.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                for (int i = 0; i < ROUNDS; i++) round(shell, residue, listener.port(), config);
-            }
+        try {
+            runOrThrow(config);
         } catch (IOException | DescriptorException | InterruptedException | java.util.concurrent.TimeoutException
                  | RuntimeException e) {
             LOG.warn("warm-up at start failed ({}); the first consolidation will be slower", e.toString());
@@ -54,17 +51,33 @@ public final class ServerWarmup {
         return ms;
     }
 
+    /** The warm-up, failing loudly (for tests); every VM, memtap and listener it opened is closed again. */
+    static void runOrThrow(FaultHandler.Config config)
+            throws IOException, DescriptorException, InterruptedException, java.util.concurrent.TimeoutException {
+        try (var shell = VirtualMachine.shell(SHELL_BYTES, 1)) {
+            shell.startPaused();
+            shell.pause(PARK);
+            var residue = new PageServer("warmup", GuestPages.of(shell.memory()));
+            try (var listener = residue.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                for (int i = 0; i < ROUNDS; i++) round(shell, residue, listener.port(), config);
+            }
+        }
+    }
+
     private static void round(VirtualMachine shell, PageServer residue, int port, FaultHandler.Config config)
             throws IOException, DescriptorException, InterruptedException, java.util.concurrent.TimeoutException {
         var epoch = SessionId.random();
         residue.open(epoch);
         var state = DescriptorCodec.decode(DescriptorCodec.encode(shell.capture()));
-        try (var vm = VirtualMachine.restore(state, null, null, null, true)) {
+        // With a console log, as admission restores every VM: its classes and file paths are warmed too.
+        Path log = Files.createTempFile("jettison-warmup", ".log");
+        try (var vm = VirtualMachine.restore(state, null, null, log, true)) {
             var source = new StateSource("warmup", epoch,
                     Connector.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000), () -> { });
             var memtap = FaultHandler.start(source, GuestPages.of(vm.memory()), config, FaultTrace.NONE);
             try {
                 vm.memory().populateWith(memtap::populate);
+                vm.devices().populateRings();
                 memtap.populate(0, 64);
                 vm.startPaused();
                 vm.pause(PARK);
@@ -75,6 +88,7 @@ public final class ServerWarmup {
             }
         } finally {
             residue.end();
+            Files.deleteIfExists(log);
         }
     }
 }

@@ -132,6 +132,13 @@ public final class DeviceSet implements AutoCloseable {
         for (int i = 0; i < virtio.size(); i++) virtio.get(i).restore(s.virtio().get(i));
     }
 
+    /** Makes every virtqueue's ring present through guest memory's populator ({@link dev.jettison.vmm.devices.virtio.Virtqueue#populate}). */
+    public void populateRings() {
+        for (var v : virtio) {
+            for (int q = 0; q < v.device().queueCount(); q++) v.queue(q).populate();
+        }
+    }
+
     private static String kind(int type) {
         return switch (type) {
             case VirtioDevice.TYPE_NET -> "net";
