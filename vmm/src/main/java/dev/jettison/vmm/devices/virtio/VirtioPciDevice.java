@@ -46,6 +46,19 @@ public final class VirtioPciDevice implements IoDevice {
 
         @Override
         public byte[] deviceState() { return deviceState.clone(); }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && deviceType == s.deviceType && status == s.status && guestFeatures == s.guestFeatures
+                    && queueSelect == s.queueSelect && isr == s.isr && needsReset == s.needsReset && queues.equals(s.queues)
+                    && pci.equals(s.pci) && java.util.Arrays.equals(deviceState, s.deviceState);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(deviceType, status, guestFeatures, queueSelect, isr, needsReset, queues, pci)
+                    * 31 + java.util.Arrays.hashCode(deviceState);
+        }
     }
 
     private final String name;
