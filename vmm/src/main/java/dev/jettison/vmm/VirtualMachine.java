@@ -127,25 +127,7 @@ public final class VirtualMachine implements AutoCloseable {
      */
     public long[] takeDirtyPages() {
         if (!parts.logDirty()) throw new IllegalStateException("dirty logging is off for this VM");
-        var out = new java.util.TreeSet<Long>();
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            long base = 0;
-            for (var r : memory.regions()) {
-                long pages = r.size() / 4096;
-                var bitmap = arena.allocate(((pages + 63) / 64) * 8, 8);
-                vm.dirtyLog(r.slot(), bitmap);
-                for (long w = 0; w < (pages + 63) / 64; w++) {
-                    long word = bitmap.get(java.lang.foreign.ValueLayout.JAVA_LONG, w * 8);
-                    while (word != 0) {
-                        out.add(base + w * 64 + Long.numberOfTrailingZeros(word));
-                        word &= word - 1;
-                    }
-                }
-                base += pages;
-            }
-        }
-        for (long p : memory.takeHostTouchedPages()) out.add(p);
-        return out.stream().mapToLong(Long::longValue).toArray();
+        return DirtyPages.take(vm, memory);
     }
 
     public static VirtualMachine create(VmConfig config) throws IOException {
@@ -154,6 +136,28 @@ public final class VirtualMachine implements AutoCloseable {
 
     /** Boots {@code config} with guest RAM held by {@code ram} (a fresh file for a desktop's residue). */
     public static VirtualMachine create(VmConfig config, RamBacking ram) throws IOException {
+        return create(config, ram, null);
+    }
+
+    /**
+     * Boots {@code config} with a network card of the caller's ({@code nic}, e.g. a tap on a bridge,
+     * with the MAC the VM keeps wherever it moves); {@code config} must then name no tap. The VM
+     * owns the card's backend from here on, also if this fails.
+     */
+    public static VirtualMachine create(VmConfig config, RamBacking ram, Nic nic) throws IOException {
+        if (nic != null && config.tap().isPresent()) {
+            nic.backend().close();
+            throw new IllegalArgumentException("both a tap (" + config.tap().get() + ") and a network card were given");
+        }
+        try {
+            return createChecked(config, ram, nic);
+        } catch (IOException | RuntimeException e) {
+            if (nic != null) nic.backend().close();
+            throw e;
+        }
+    }
+
+    private static VirtualMachine createChecked(VmConfig config, RamBacking ram, Nic nic) throws IOException {
         HostMemory.checkFits(config.memBytes());
         BzImage kernel = BzImage.load(config.kernel());
         byte[] initrd = null;
@@ -174,6 +178,9 @@ public final class VirtualMachine implements AutoCloseable {
         if (config.tap().isPresent()) {
             net = new TapNetBackend(TapDevice.open(config.tap().get()));
             mac = macFor(config.tap().get());
+        } else if (nic != null) {
+            net = nic.backend();
+            mac = nic.mac();
         }
         var parts = new Parts(config.memBytes(), config.cpus(), disk, net, mac, config.consoleLog().orElse(null),
                 config.consoleToTerminal(), false, ram);
@@ -188,6 +195,18 @@ public final class VirtualMachine implements AutoCloseable {
             for (var v : vm.vcpuList) BootMsrs.apply(v, cpuid);
             BootCpuState.apply(vm.vcpuList.get(0)); // the APs wait for INIT/SIPI in the in-kernel LAPIC
         });
+    }
+
+    /**
+     * A VM with no guest loaded: KVM VM, vCPUs in their reset state, RAM, the devices. It must
+     * never run ({@link #startPaused} only); it exists to be captured and restored, e.g. to warm a
+     * consolidation server's code paths before its first real VM arrives.
+     */
+    public static VirtualMachine shell(long memBytes, int cpus) throws IOException {
+        var config = new VmConfig(memBytes, cpus, Path.of("(shell)"), java.util.Optional.empty(), "", java.util.Optional.empty(),
+                false, java.util.Optional.empty(), java.util.Optional.empty(), false, List.of());
+        var parts = new Parts(memBytes, cpus, null, null, null, null, false, false, RamBacking.anonymous());
+        return assemble(config, parts, (kvm, vm) -> vm.setCpuid(kvm.supportedCpuid()));
     }
 
     /**
@@ -208,7 +227,21 @@ public final class VirtualMachine implements AutoCloseable {
      */
     public static VirtualMachine restore(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
                                          boolean logDirty, RamBacking ram) throws IOException {
+        try {
+            return restoreChecked(state, disk, net, consoleLog, logDirty, ram);
+        } catch (IOException | RuntimeException e) {
+            if (net != null) net.close(); // the VM owns its network backend, also when it could not be built
+            throw e;
+        }
+    }
+
+    private static VirtualMachine restoreChecked(MachineState state, BlockBackend disk, NetBackend net, Path consoleLog,
+                                                 boolean logDirty, RamBacking ram) throws IOException {
         if (state.hasDisk() && disk == null) throw new IllegalArgumentException("the descriptor has a disk but no backend was given");
+        if (state.hasNet() && net == null) {
+            throw new IllegalArgumentException("the VM has a network card (MAC " + Nic.format(state.mac())
+                    + ") and this host gave it no network to join");
+        }
         if (state.hasDisk() && disk.capacitySectors() != state.diskSectors()) {
             throw new IllegalArgumentException("disk backend has " + disk.capacitySectors() + " sectors, descriptor says "
                     + state.diskSectors());
@@ -274,6 +307,8 @@ public final class VirtualMachine implements AutoCloseable {
             var devices = DeviceSet.create(io, memory, gsi -> high -> kvmVm.irqLine(gsi, high), control,
                     ConsoleSink.tee(sinks.toArray(ConsoleSink[]::new)), virtio);
             owned.add(devices);
+            // No frame may reach guest RAM before the VM runs: a restored VM's rings are not even there yet.
+            devices.nics().forEach(VirtioNet::hold);
 
             var vcpuList = new ArrayList<KvmVcpu>();
             for (int i = 0; i < parts.cpus(); i++) {
@@ -288,6 +323,7 @@ public final class VirtualMachine implements AutoCloseable {
             return vm;
         } catch (IOException | RuntimeException e) {
             closeAll(owned);
+            if (parts.net() != null) parts.net().close(); // the VM owned it; closing twice is harmless
             throw e;
         }
     }
@@ -306,17 +342,6 @@ public final class VirtualMachine implements AutoCloseable {
         return new byte[] {0x52, 0x54, 0x00, (byte) (h >>> 16), (byte) (h >>> 8), (byte) h};
     }
 
-    /** Lets devices built before the vCPUs reach them once they exist. */
-    private static final class ControlRelay implements MachineControl {
-        volatile VcpuSet target;
-
-        @Override
-        public void reset(String why) { if (target != null) target.stop(new VmExit.Reset(why)); }
-
-        @Override
-        public void powerOff(int status) { if (target != null) target.stop(new VmExit.PowerOff(status)); }
-    }
-
     public VmConfig config() { return config; }
 
     public GuestMemory memory() { return memory; }
@@ -329,9 +354,12 @@ public final class VirtualMachine implements AutoCloseable {
 
     public VcpuSet vcpus() { return vcpus; }
 
-    public void start() { vcpus.start(false); }
+    public void start() {
+        vcpus.start(false);
+        devices.nics().forEach(VirtioNet::release);
+    }
 
-    /** Starts the vCPU threads parked, for a VM whose state the caller will still change. */
+    /** Starts the vCPU threads parked, for a VM whose state the caller will still change; its NIC holds frames. */
     public void startPaused() { vcpus.start(true); }
 
     /** Types {@code line} (plus a newline) on the guest's serial console. */
@@ -347,9 +375,32 @@ public final class VirtualMachine implements AutoCloseable {
         }
     }
 
-    public void pause(Duration timeout) throws TimeoutException { vcpus.pause(timeout); }
+    /**
+     * Parks every vCPU and holds the NIC's receive side, so neither the guest nor a device changes
+     * guest RAM or device state until {@link #resume}: what {@link #capture} needs.
+     */
+    public void pause(Duration timeout) throws TimeoutException {
+        vcpus.pause(timeout);
+        devices.nics().forEach(VirtioNet::hold);
+    }
 
-    public void resume() { vcpus.resume(); }
+    /** Runs the vCPUs again; frames the NIC held are delivered first. */
+    public void resume() {
+        devices.nics().forEach(VirtioNet::release);
+        vcpus.resume();
+    }
+
+    /**
+     * The VM now runs elsewhere: received frames are dropped here rather than kept for a guest
+     * that will come back with a later state (docs/network.md).
+     */
+    public void discardNetwork() { devices.nics().forEach(VirtioNet::discard); }
+
+    /** Tells the layer-2 segment that the VM is here now (RARP and gratuitous ARP, repeated); see {@link VirtioNet#announce}. */
+    public void announce() { devices.nics().forEach(VirtioNet::announce); }
+
+    /** The VM's network card, if it has one. */
+    public java.util.Optional<VirtioNet> nic() { return devices.nics().stream().findFirst(); }
 
     /** Thread states and registers of every vCPU, for reports on a guest that stopped making progress. */
     public String diagnose() { return vcpus.diagnose(Duration.ofSeconds(5)); }

@@ -52,10 +52,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "plaintext between desktop and server (default: mutual TLS with a throwaway site CA)")
     boolean insecure;
 
+    @Option(names = "--net", description = "network presence instead: the daemons on a LAN of network namespaces "
+            + "(tools/netns-topology.sh), the guest's NIC on the desktop host's bridge, and a client host's TCP connection "
+            + "to the guest shown surviving each move (needs root)")
+    boolean net;
+
     @Override
     public Integer call() throws Exception {
         var noKvm = dev.jettison.vmm.kvm.Kvm.unavailableReason();
         if (noKvm.isPresent()) return runEmulated(noKvm.get());
+        if (net) return new dev.jettison.cli.net.NetDemo(System.out, cycles, remoteSeconds, "128M").run();
         Path work = Files.createTempDirectory("jettison-demo");
         Path disk = work.resolve("desktop-disk.img");
         try (var f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -139,6 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "--remote-seconds", Integer.toString(remoteSeconds), "--pattern-mib", Integer.toString(patternMib),
                 "--prefetch", prefetch));
         if (insecure) cmd.add("--insecure");
+        if (net) cmd.add("--net");
         var p = new ProcessBuilder(cmd).directory(home.toFile()).inheritIO().start();
         return p.waitFor();
     }

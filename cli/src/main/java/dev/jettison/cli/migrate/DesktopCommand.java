@@ -12,7 +12,11 @@ import dev.jettison.migration.partial.Desktop;
 import dev.jettison.migration.partial.DesktopState;
 import dev.jettison.migration.partial.MigrationException;
 import dev.jettison.migration.partial.ResidueStore;
+import dev.jettison.sys.net.TapDevice;
+import dev.jettison.vmm.Nic;
+import dev.jettison.vmm.devices.virtio.BridgePort;
 import dev.jettison.vmm.devices.virtio.FileBlockBackend;
+import dev.jettison.vmm.devices.virtio.TapNetBackend;
 import dev.jettison.vmm.snapshot.DescriptorCodec;
 import dev.jettison.vmm.snapshot.DescriptorException;
 import dev.jettison.vmm.snapshot.MachineState;
@@ -87,6 +91,17 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--mac", description = "this desktop's MAC for Wake-on-LAN (default 52:54:00:4a:54:01)")
     String mac = "52:54:00:4a:54:01";
 
+    @Option(names = "--tap", description = "give the VM a network card on this existing tap interface")
+    String tap;
+
+    @Option(names = "--bridge", description = "give the VM a network card on a tap of its own on this bridge (created now, "
+            + "removed at exit); the consolidation server must be on the same layer-2 segment (server --bridge)")
+    String bridge;
+
+    @Option(names = "--vm-mac", description = "the VM's MAC, which it keeps wherever it runs (default: derived from --vm-id, "
+            + "52:54:00:xx:xx:xx)")
+    String vmMac;
+
     @Option(names = "--wol-listen", description = "emulated S3 only: where the emulated NIC listens for magic packets (default 127.0.0.1:0)")
     String wolListen = "127.0.0.1:0";
 
@@ -105,7 +120,10 @@ public final class DesktopCommand implements Callable<Integer> {
         if (away.isPresent() && !away.get().vmId().equals(vmId)) {
             throw new IllegalArgumentException(store.dir() + " holds VM " + away.get().vmId() + ", which is away; not " + vmId);
         }
-        try (var vm = away.isPresent() ? reopen(away.get(), store) : VirtualMachine.create(cfg, store.ram(true));
+        if (tap != null && bridge != null) throw new IllegalArgumentException("--tap and --bridge: give one");
+        if (vmMac != null && tap == null && bridge == null) throw new IllegalArgumentException("--vm-mac needs --tap or --bridge");
+        try (var vm = away.isPresent() ? reopen(away.get(), store) : VirtualMachine.create(cfg, store.ram(true), nic(vmMac == null
+                ? Nic.derivedMac(vmId) : MacAddress.parse(vmMac).bytes()));
              var agent = agent(vm, new DesktopAgent.Residue(store, away.orElse(null)), security)) {
             var desktop = agent.desktop();
             if (away.isEmpty()) vm.start();
@@ -153,7 +171,15 @@ public final class DesktopCommand implements Callable<Integer> {
     private VirtualMachine reopen(ResidueStore.Away away, ResidueStore store) throws IOException {
         var state = decode(away.descriptor());
         var backend = disk == null ? null : new FileBlockBackend(disk, false);
-        return VirtualMachine.restore(state, backend, null, consoleLog, false, store.ram(false));
+        var card = state.hasNet() ? nic(state.mac()) : null;
+        return VirtualMachine.restore(state, backend, card == null ? null : card.backend(), consoleLog, false, store.ram(false));
+    }
+
+    /** The VM's network card from --tap or --bridge (on a bridge a tap of its own, gone when the daemon ends), or null. */
+    private Nic nic(byte[] mac) {
+        if (tap != null) return new Nic(new TapNetBackend(TapDevice.open(tap)), mac);
+        if (bridge != null) return new Nic(BridgePort.open(bridge), mac);
+        return null;
     }
 
     private static MachineState decode(byte[] descriptor) throws IOException {

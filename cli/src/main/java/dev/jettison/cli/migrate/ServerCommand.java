@@ -4,6 +4,10 @@ import dev.jettison.agent.wol.WakeOnLanPackets;
 import dev.jettison.core.prefetch.PrefetchPolicy;
 import dev.jettison.migration.memtap.FaultHandler;
 import dev.jettison.migration.partial.ConsolidationServer;
+import dev.jettison.migration.partial.NicPlug;
+import dev.jettison.migration.partial.ServerSettings;
+import dev.jettison.migration.partial.ServerWarmup;
+import dev.jettison.vmm.devices.virtio.BridgePort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,14 +48,24 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     dev.jettison.cli.keys.TlsOptions tls = new dev.jettison.cli.keys.TlsOptions();
 
+    @Option(names = "--bridge", description = "the bridge on the desktops' layer-2 segment: a VM with a network card gets a "
+            + "tap of its own on it and keeps its MAC and address here (default: none; such VMs are refused)")
+    String bridge;
+
+    @Option(names = "--no-warmup", description = "skip the warm-up at start (a tiny VM restored and paged in over loopback, "
+            + "so that the first consolidation is as quick as later ones); for comparison")
+    boolean noWarmup;
+
     @Override
     public Integer call() throws Exception {
         var security = tls.security(dev.jettison.migration.wire.Role.SERVER, null);
         var config = FaultHandler.Config.paperDefaults().withPolicy(PrefetchPolicy.parse(prefetch))
                 .withRequestTimeout(java.time.Duration.ofMillis((long) (requestTimeout * 1000)));
         var wol = new WakeOnLanPackets(wolBroadcast == null ? null : InetAddress.getByName(wolBroadcast), wolPort);
-        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol,
-                dev.jettison.migration.partial.ServerSettings.DEFAULT.withSecurity(security))) {
+        if (!noWarmup) ServerWarmup.run(config); // before we listen: no desktop waits for it
+        var nics = bridge == null ? NicPlug.NONE : NicPlug.bridge(bridge);
+        if (bridge != null) BridgePort.open(bridge).close(); // a wrong --bridge fails now, not at the first consolidation
+        try (var server = ConsolidationServer.start(stateDir, config, Endpoints.parse(listen), wol, ServerSettings.DEFAULT.withSecurity(security), nics)) {
             prefetchFor.forEach((vm, p) -> server.prefetchPolicy(vm, PrefetchPolicy.parse(p)));
             // The first line is for scripts (and jettison demo) that started us with port 0.
             System.out.println("jettison server listening on " + Endpoints.format(server.address()));

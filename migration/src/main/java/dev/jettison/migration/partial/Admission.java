@@ -46,6 +46,7 @@ final class Admission {
         Runnable orphaned = () -> server.orphaned(hello.vmId(), hello.session());
         var address = new DesktopAddress(desktop, ends.pagePort(), ends.blockPort(), server.settings().security());
         CowNetDisk disk = null;
+        dev.jettison.vmm.devices.virtio.NetBackend net = null;
         VirtualMachine vm = null;
         FaultTrace trace = null;
         FaultHandler memtap = null;
@@ -55,8 +56,12 @@ final class Admission {
                 disk = CowNetDisk.open(epochDir, blocks, state.diskSectors() * 512,
                         CowNetDisk.Options.defaults().withWaker(wakeup));
             }
+            // Before the VM: a server without a network for it refuses it here, the cheap way.
+            if (state.hasNet()) net = server.nics().plug(hello.vmId(), state.mac());
             long t1 = System.nanoTime();
-            vm = VirtualMachine.restore(state, disk, null, vmDir.resolve("console.log"), true);
+            var backend = net;
+            net = null; // the VM owns it now, also if the restore fails
+            vm = VirtualMachine.restore(state, disk, backend, vmDir.resolve("console.log"), true);
             long t2 = System.nanoTime();
             trace = FaultTrace.open(vmDir.resolve("faults-" + System.currentTimeMillis() + ".csv"), hello.vmId());
             var config = server.faultConfig(hello.vmId()).withWaker(wakeup);
@@ -66,6 +71,8 @@ final class Admission {
             wakeup.outstanding(() -> tap.outstandingRequests() > 0);
             // Device code runs on Java threads: it must never be the first to touch a missing page.
             vm.memory().populateWith(memtap::populate);
+            // The restore placed the rings before memtap existed: fetch them now, not from a device thread later.
+            vm.devices().populateRings();
             var hoard = new HoardStore(vmDir.resolve("hoard-history.txt"));
             if (config.policy().hoardPages() > 0) {
                 int asked = memtap.hoard(ConsolidationServer.loadHistory(hello.vmId(), hoard));
@@ -73,6 +80,7 @@ final class Admission {
             }
             long t3 = System.nanoTime();
             vm.start();
+            vm.announce(); // the VM's MAC is on this port now (docs/network.md)
             // Consolidation latency is the paper's headline figure (§5.3): say where the server's share went.
             LOG.info("VM {} admitted in {} ms: decode and disk {} ms, VM restore {} ms, memtap {} ms, vCPU start {} ms",
                     hello.vmId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(System.nanoTime() - t3));
@@ -80,6 +88,7 @@ final class Admission {
                     address, server.settings());
         } catch (IOException | RuntimeException e) {
             if (vm != null) vm.close();
+            if (net != null) net.close();
             if (memtap != null) memtap.close();
             if (trace != null) trace.close();
             if (disk != null) disk.close();

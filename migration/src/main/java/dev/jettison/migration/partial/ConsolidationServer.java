@@ -47,6 +47,7 @@ public final class ConsolidationServer implements AutoCloseable {
     private final Path stateDir;
     private final FaultHandler.Config faultConfig;
     private final ServerSettings settings;
+    private final NicPlug nics;
     /** Prefetch policies chosen for particular VMs (§3.4: selectable per VM); others get faultConfig's. */
     private final Map<String, PrefetchPolicy> policies = new ConcurrentHashMap<>();
     private final WakePackets wakePackets;
@@ -55,8 +56,9 @@ public final class ConsolidationServer implements AutoCloseable {
     private boolean closed;
 
     private ConsolidationServer(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
-                                WakePackets wakePackets, ServerSettings settings) throws IOException {
+                                WakePackets wakePackets, ServerSettings settings, NicPlug nics) throws IOException {
         this.stateDir = stateDir;
+        this.nics = nics;
         this.faultConfig = faultConfig;
         this.wakePackets = wakePackets;
         this.settings = settings;
@@ -68,18 +70,24 @@ public final class ConsolidationServer implements AutoCloseable {
 
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind)
             throws IOException {
-        return new ConsolidationServer(stateDir, faultConfig, bind, WakePackets.NONE, ServerSettings.DEFAULT);
+        return new ConsolidationServer(stateDir, faultConfig, bind, WakePackets.NONE, ServerSettings.DEFAULT, NicPlug.NONE);
     }
 
     /** A server whose remoteWakeup wakes microsleeping desktops with {@code wakePackets} (§4). */
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
                                             WakePackets wakePackets) throws IOException {
-        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, ServerSettings.DEFAULT);
+        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, ServerSettings.DEFAULT, NicPlug.NONE);
     }
 
     public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
                                             WakePackets wakePackets, ServerSettings settings) throws IOException {
-        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, settings);
+        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, settings, NicPlug.NONE);
+    }
+
+    /** A server that plugs the network cards of the VMs it admits with {@code nics} (e.g. a tap on a bridge). */
+    public static ConsolidationServer start(Path stateDir, FaultHandler.Config faultConfig, InetSocketAddress bind,
+                                            WakePackets wakePackets, ServerSettings settings, NicPlug nics) throws IOException {
+        return new ConsolidationServer(stateDir, faultConfig, bind, wakePackets, settings, nics);
     }
 
     public InetSocketAddress address() { return listener.address(); }
@@ -269,6 +277,8 @@ public final class ConsolidationServer implements AutoCloseable {
     WakePackets wakePackets() { return wakePackets; }
 
     ServerSettings settings() { return settings; }
+
+    NicPlug nics() { return nics; }
 
     /** The agent's magic-packet senders hold a socket; a failure to close one is only logged. */
     static void closeWakeSender(String vmId, DesktopWaker packets) {

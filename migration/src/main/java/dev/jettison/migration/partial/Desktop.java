@@ -67,6 +67,7 @@ public final class Desktop implements AutoCloseable {
     private SilenceWatchdog watchdog;
     private CompletableFuture<MigrationReport> reintegration;
     private long descriptorBytes;
+    private volatile ConsolidationTiming lastTiming;
     private long consolidationMillis;
     private long reintegrationStart;
 
@@ -130,6 +131,9 @@ public final class Desktop implements AutoCloseable {
 
     public DesktopState state() { return state; }
 
+    /** Where the last successful consolidation's time went, or null before the first. */
+    public ConsolidationTiming lastConsolidationTiming() { return lastTiming; }
+
     public VirtualMachine vm() { return vm; }
 
     /** Why the server was last given up for lost (the guest then resumed from its residue), or null. */
@@ -165,35 +169,42 @@ public final class Desktop implements AutoCloseable {
         var epoch = SessionId.random();
         long t0 = System.nanoTime();
         Transport t = null;
+        boolean paused = false;
         try {
             openEpoch(epoch);
-            vm.pause(Duration.ofSeconds(10));
-            long paused = System.nanoTime();
-            byte[] descriptor = DescriptorCodec.encode(vm.capture());
-            long captured = System.nanoTime();
-            // Before the server can run it: a daemon that dies from here on finds the VM as it was paused.
-            if (store != null) store.saveAway(new ResidueStore.Away(vmId, epoch, server, DesktopState.CONSOLIDATING, descriptor));
+            // Everything that does not need the VM stopped happens before the pause: it is not downtime.
             t = connect(server);
             t.readTimeout(settings.consolidateTimeout());
             Handshake.client(t, hello(epoch));
             t.send(new Message.Endpoints(pageListener.port(), blockListener == null ? 0 : blockListener.port(),
                     wake.mac(), wake.port()));
+            long connected = System.nanoTime();
+            paused = true;
+            vm.pause(Duration.ofSeconds(10));
+            long stopped = System.nanoTime();
+            byte[] descriptor = DescriptorCodec.encode(vm.capture());
+            long captured = System.nanoTime();
+            // Before the server can run it: a daemon that dies from here on finds the VM as it was paused.
+            if (store != null) store.saveAway(new ResidueStore.Away(vmId, epoch, server, DesktopState.CONSOLIDATING, descriptor));
             t.send(new Message.Descriptor(DescriptorCodec.VERSION, descriptor));
             long sent = System.nanoTime();
             Message reply = t.receive();
             if (reply instanceof Message.Error e) throw new IOException("server refused: " + e.message());
             if (!(reply instanceof Message.Ack)) throw new IOException("server answered " + reply + " instead of Ack");
-            consolidationMillis = (System.nanoTime() - t0) / 1_000_000;
+            long acked = System.nanoTime();
+            lastTiming = new ConsolidationTiming(connected - t0, stopped - connected, captured - stopped, sent - captured,
+                    acked - sent);
+            consolidationMillis = (acked - t0) / 1_000_000;
             descriptorBytes = descriptor.length;
             this.server = server;
             reintegration = new CompletableFuture<>();
             state = DesktopState.REMOTE;
+            // The server runs it and has announced it: frames still reaching this port can never be delivered in order.
+            vm.discardNetwork();
             record(DesktopState.REMOTE);
             takeControl(t);
-            LOG.info("VM {} consolidated to {} in {} ms (epoch {}, {} byte descriptor; pause {} ms, capture {} ms, connect and"
-                    + " send {} ms, server {} ms)", vmId, server, consolidationMillis, epoch, descriptor.length,
-                    (paused - t0) / 1_000_000, (captured - paused) / 1_000_000, (sent - captured) / 1_000_000,
-                    (System.nanoTime() - sent) / 1_000_000);
+            LOG.info("VM {} consolidated to {} in {} ms (epoch {}, {} byte descriptor; {})", vmId, server, consolidationMillis,
+                    epoch, descriptor.length, lastTiming);
             return consolidationMillis;
         } catch (IOException | TimeoutException | RuntimeException e) {
             if (t != null) t.close();
@@ -201,6 +212,7 @@ public final class Desktop implements AutoCloseable {
             state = DesktopState.LOCAL;
             forgetAway();
             vm.resume();
+            if (paused) vm.announce(); // the server may have run and announced it before the failure
             // The server may have admitted the VM before the failure: make sure it forgets it.
             releaseInBackground(server, epoch);
             throw new MigrationException("consolidation of " + vmId + " to " + server + " failed (" + e.getMessage()
@@ -270,6 +282,7 @@ public final class Desktop implements AutoCloseable {
                                  ResidueStore store) throws IOException {
         var d = new Desktop(away.vmId(), vm, diskImage, serveOn, wake, onRequest, gate, settings, store);
         vm.startPaused(); // its vCPU threads wait, paused, for the guest to come home or resume here
+        vm.discardNetwork(); // meanwhile the VM's frames reach it on the server
         d.takeUp(away);
         return d;
     }
@@ -412,6 +425,7 @@ public final class Desktop implements AutoCloseable {
                 return;
             }
             vm.resume();
+            vm.announce(); // its MAC is on this port again (docs/network.md)
             long millis = (System.nanoTime() - reintegrationStart) / 1_000_000;
             report = incoming.report(descriptorBytes, consolidationMillis, millis, pageServer.stats());
             var epoch = session;
@@ -511,6 +525,7 @@ public final class Desktop implements AutoCloseable {
             forgetAway();
             lastLoss = why;
             vm.resume();
+            vm.announce();
             if (reintegration != null) {
                 reintegration.completeExceptionally(new IOException(why + "; the VM resumed from its residue, losing what it"
                         + " did on the server since consolidation"));

@@ -27,7 +27,11 @@ public final class TapDevice implements AutoCloseable {
         this.name = name;
     }
 
-    /** Attaches to (or creates, as root) the tap interface {@code name}. */
+    /**
+     * Attaches to (or creates, as root) the tap interface {@code name}; a name with {@code %d}
+     * (e.g. {@code jtap%d}) lets the kernel pick the first free number, and {@link #name()} says
+     * which. A tap created here is not persistent: it disappears when this device is closed.
+     */
     public static TapDevice open(String name) {
         if (name.isEmpty() || name.length() > 15) {
             throw new IllegalArgumentException("tap name must be 1..15 characters: '" + name + "'");
@@ -38,7 +42,7 @@ public final class TapDevice implements AutoCloseable {
             ifr.copyFrom(MemorySegment.ofArray(name.getBytes(StandardCharsets.US_ASCII)));
             ifr.set(JAVA_SHORT, 16, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
             Libc.ioctl(fd.get(), TUNSETIFF, ifr, "TUNSETIFF " + name);
-            return new TapDevice(fd, name);
+            return new TapDevice(fd, ifr.getString(0, StandardCharsets.US_ASCII));
         } catch (RuntimeException e) {
             fd.close();
             throw e;

@@ -122,13 +122,36 @@ public final class DeviceSet implements AutoCloseable {
 
     /** Restores into a set built with the same devices in the same order. */
     public void restore(State s) {
-        if (s.virtio().size() != virtio.size()) {
-            throw new IllegalArgumentException("snapshot has " + s.virtio().size() + " virtio devices, this machine "
-                    + virtio.size());
+        var theirs = s.virtio().stream().map(v -> kind(v.deviceType())).toList();
+        var ours = virtio.stream().map(v -> kind(v.device().deviceType())).toList();
+        if (!theirs.equals(ours)) {
+            throw new IllegalArgumentException("the descriptor's machine has virtio devices " + theirs + ", this one " + ours);
         }
         serial.restore(s.serial());
         hostBridge.restore(s.hostBridge());
         for (int i = 0; i < virtio.size(); i++) virtio.get(i).restore(s.virtio().get(i));
+    }
+
+    /** Makes every virtqueue's ring present through guest memory's populator ({@link dev.jettison.vmm.devices.virtio.Virtqueue#populate}). */
+    public void populateRings() {
+        for (var v : virtio) {
+            for (int q = 0; q < v.device().queueCount(); q++) v.queue(q).populate();
+        }
+    }
+
+    private static String kind(int type) {
+        return switch (type) {
+            case VirtioDevice.TYPE_NET -> "net";
+            case VirtioDevice.TYPE_BLOCK -> "block";
+            default -> "type " + type;
+        };
+    }
+
+    /** The virtio-net devices, in slot order. */
+    public List<dev.jettison.vmm.devices.virtio.VirtioNet> nics() {
+        var out = new ArrayList<dev.jettison.vmm.devices.virtio.VirtioNet>();
+        for (var v : virtio) if (v.device() instanceof dev.jettison.vmm.devices.virtio.VirtioNet n) out.add(n);
+        return out;
     }
 
     @Override

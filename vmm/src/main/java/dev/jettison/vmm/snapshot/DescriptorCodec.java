@@ -17,21 +17,24 @@ import java.util.zip.CRC32C;
 
 /**
  * The descriptor's binary form: "JTSDESC" + format version byte, u32 body length, body, CRC32C
- * of everything before it. Every count and length read back is bounded, so a corrupt or hostile
+ * of everything before it. Format 2 (docs/network.md) gives each virtio device its type and the
+ * device's own state (for virtio-net: MAC and the guest's IPv4 address) after the transport's;
+ * format 1 descriptors, from builds without NIC migration, are refused by version. Every count and length read back is bounded, so a corrupt or hostile
  * descriptor yields a {@link DescriptorException} naming what was wrong, never a huge allocation
  * or a half-restored guest.
  */
 public final class DescriptorCodec {
     /**
-     * 2: each vCPU's TSC rate (kHz) after its MSRs, so a server can run the guest's TSC at the
-     * desktop's rate. Version 1 descriptors are refused: they come from an older build.
+     * 3: each vCPU's TSC rate (kHz) after its MSRs (so a server can run the guest's TSC at the
+     * desktop's rate), and each virtio device's type and own state (docs/network.md). Versions 1
+     * and 2 come from older builds and are refused.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final byte[] MAGIC = {'J', 'T', 'S', 'D', 'E', 'S', 'C'};
     private static final int HEADER = MAGIC.length + 1 + 4;
     private static final int MAX_BODY = 4 << 20;
     private static final int MAX_BLOB = 64 << 10;
-    private static final int MAX_MSRS = 2048, MAX_CPUID = 512, MAX_QUEUES = 16, MAX_VIRTIO = 16;
+    private static final int MAX_MSRS = 2048, MAX_CPUID = 512, MAX_QUEUES = 16, MAX_VIRTIO = 16, MAX_DEVICE_STATE = 4096;
     /** 100 GHz: far above any TSC, far below what would overflow KVM's scaling arithmetic. */
     private static final int MAX_TSC_KHZ = 100_000_000;
 
@@ -65,10 +68,12 @@ public final class DescriptorCodec {
         pci(w, d.hostBridge());
         w.u32(d.virtio().size());
         for (var v : d.virtio()) {
+            w.u32(v.deviceType());
             w.u32(v.status()); w.u32(v.guestFeatures()); w.u32(v.queueSelect()); w.u32(v.isr()); w.bool(v.needsReset());
             w.u32(v.queues().size());
             for (var q : v.queues()) { w.u32(q.pfn()); w.u32(q.lastAvailIdx()); w.u32(q.usedIdx()); w.bool(q.broken()); }
             pci(w, v.pci());
+            w.blob(v.deviceState());
         }
         byte[] body = w.bytes();
         var out = ByteBuffer.allocate(HEADER + body.length + 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -90,12 +95,10 @@ public final class DescriptorCodec {
             if (bytes[i] != MAGIC[i]) throw new DescriptorException("not a Jettison descriptor (bad magic)");
         }
         int version = Byte.toUnsignedInt(bytes[MAGIC.length]);
-        if (version < VERSION) {
-            throw new DescriptorException("descriptor format version " + version + " comes from an older Jettison"
-                    + " (before version " + VERSION + " recorded each vCPU's TSC rate); this build reads only version "
-                    + VERSION + ": consolidate the VM again with this build");
+        if (version != VERSION) {
+            throw new DescriptorException("descriptor format version " + version + " (from " + (version < VERSION ? "an older" : "a newer")
+                    + " build); this build reads only " + VERSION + (version < VERSION ? ": consolidate the VM again with this build" : ""));
         }
-        if (version != VERSION) throw new DescriptorException("descriptor format version " + version + "; this build reads " + VERSION);
         var hb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long bodyLen = Integer.toUnsignedLong(hb.getInt(MAGIC.length + 1));
         if (bodyLen > MAX_BODY) throw new DescriptorException("descriptor body of " + bodyLen + " bytes exceeds " + MAX_BODY);
@@ -145,12 +148,20 @@ public final class DescriptorCodec {
             int nv = r.count("virtio device count", MAX_VIRTIO);
             var virtio = new ArrayList<VirtioPciDevice.State>(nv);
             for (int i = 0; i < nv; i++) {
+                int type = r.i32();
+                if (type != 1 && type != 2) throw new DescriptorException("virtio device " + i + " has unknown type " + type);
                 int status = r.i32(), features = r.i32(), select = r.i32(), isr = r.i32();
                 boolean needsReset = r.bool();
                 int nq = r.count("virtqueue count", MAX_QUEUES);
                 var queues = new ArrayList<Virtqueue.State>(nq);
                 for (int q = 0; q < nq; q++) queues.add(new Virtqueue.State(r.i32(), r.i32(), r.i32(), r.bool()));
-                virtio.add(new VirtioPciDevice.State(status, features, select, isr, needsReset, queues, pci(r)));
+                var pci = pci(r);
+                virtio.add(new VirtioPciDevice.State(type, status, features, select, isr, needsReset, queues, pci,
+                        r.blob("virtio device " + i + " state", MAX_DEVICE_STATE)));
+            }
+            long nets = virtio.stream().filter(v -> v.deviceType() == 1).count();
+            if (nets != (mac.length == 0 ? 0 : 1)) {
+                throw new DescriptorException((mac.length == 0 ? "no MAC" : "a MAC") + " but " + nets + " virtio-net devices");
             }
             if (r.remaining() != 0) throw new DescriptorException(r.remaining() + " unread bytes at the end of the descriptor");
             return new MachineState(mem, cpus, disk, mac.length == 0 ? null : mac, new Cpuid(List.copyOf(entries)),

@@ -34,10 +34,15 @@ class DescriptorCodecTest {
         var serial = new Serial16550.State(1, 3, 8, 0xC7, 0, 1, 0xB0, false, true, new byte[] {'a'}, new byte[0]);
         var bridge = new PciDevice.State(blob(r, 256), 0);
         var queue = new Virtqueue.State(0x1234, 17, 17, false);
-        var blk = new VirtioPciDevice.State(7, 0x200, 0, 1, false, List.of(queue), new PciDevice.State(blob(r, 256), 1));
+        var blk = new VirtioPciDevice.State(2, 7, 0x200, 0, 1, false, List.of(queue), new PciDevice.State(blob(r, 256), 1),
+                new byte[0]);
+        byte[] nicState = {0x52, 0x54, 0, 1, 2, 3, 10, 0, 2, 15};
+        var net = new VirtioPciDevice.State(1, 7, 0x20, 1, 0, false,
+                List.of(new Virtqueue.State(0x2000, 256, 300, false), new Virtqueue.State(0x2100, 41, 41, false)),
+                new PciDevice.State(blob(r, 256), 0), nicState);
         var cpuid = new Cpuid(List.of(new Cpuid.Entry(1, 0, 0, 0x800f12, 0x20800, 0xfed83203, 0x178bfbff)));
         return new MachineState(4 * MemoryLayout.GIB, 2, 65536, new byte[] {0x52, 0x54, 0, 1, 2, 3}, cpuid, vcpus,
-                platform, new DeviceSet.State(serial, bridge, List.of(blk)));
+                platform, new DeviceSet.State(serial, bridge, List.of(blk, net)));
     }
 
     @Test
@@ -50,6 +55,10 @@ class DescriptorCodecTest {
         assertEquals(s.platform(), back.platform());
         assertEquals(4 * MemoryLayout.GIB, back.memBytes());
         assertArrayEquals(s.mac(), back.mac());
+        var nic = back.devices().virtio().get(1);
+        assertEquals(1, nic.deviceType(), "the second device is the NIC");
+        assertArrayEquals(new byte[] {0x52, 0x54, 0, 1, 2, 3, 10, 0, 2, 15}, nic.deviceState(), "MAC and guest address travel");
+        assertEquals(s.devices().virtio().get(1).queues(), nic.queues(), "the NIC's queue state travels");
         assertTrue(bytes.length < 16 * 1024, "a 2-vCPU descriptor is small: " + bytes.length + " bytes");
     }
 
@@ -69,7 +78,11 @@ class DescriptorCodecTest {
         assertMessage(version, "version 9");
         byte[] older = good.clone();
         older[7] = 1;
-        assertMessage(older, "descriptor format version 1 comes from an older Jettison");
+        reseal(older);
+        assertMessage(older, "version 1 (from an older build); this build reads only 3");
+        older[7] = 2;
+        reseal(older);
+        assertMessage(older, "version 2 (from an older build); this build reads only 3: consolidate the VM again");
         byte[] longer = Arrays.copyOf(good, good.length + 3);
         assertMessage(longer, "trailing");
     }
@@ -92,6 +105,17 @@ class DescriptorCodecTest {
     private static void assertMessage(byte[] bytes, String expected) {
         var e = assertThrows(DescriptorException.class, () -> DescriptorCodec.decode(bytes));
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void aMacWithoutItsNicOrANicWithoutItsMacIsRefused() {
+        var s = sample(5);
+        var noNic = new MachineState(s.memBytes(), s.cpus(), s.diskSectors(), s.mac(), s.cpuid(), s.vcpus(), s.platform(),
+                new DeviceSet.State(s.devices().serial(), s.devices().hostBridge(), s.devices().virtio().subList(0, 1)));
+        assertMessage(DescriptorCodec.encode(noNic), "a MAC but 0 virtio-net devices");
+        var noMac = new MachineState(s.memBytes(), s.cpus(), s.diskSectors(), null, s.cpuid(), s.vcpus(), s.platform(),
+                s.devices());
+        assertMessage(DescriptorCodec.encode(noMac), "no MAC but 1 virtio-net devices");
     }
 
     /** Random and mutated inputs only ever yield a descriptor or a DescriptorException. */

@@ -26,6 +26,7 @@ public final class TapNetBackend implements NetBackend {
     private final Arena txArena = Arena.ofShared();
     private final MemorySegment txBuffer = txArena.allocate(MAX_FRAME);
     private volatile boolean running;
+    private boolean closed;
     private Thread thread;
     private int reportedTxErrors;
 
@@ -97,10 +98,13 @@ public final class TapNetBackend implements NetBackend {
         if (running) wakeup.signal();
     }
 
+    /** Idempotent: whoever holds the backend when something fails may close it. */
     @Override
     public void close() {
         Thread t;
         synchronized (this) {
+            if (closed) return;
+            closed = true;
             running = false;
             t = thread;
         }

@@ -34,6 +34,15 @@ public interface VirtioDevice extends AutoCloseable {
     /** The driver reset the device (status 0): drop any per-driver state. Queues are reset by the transport. */
     void reset();
 
+    /** Device state the migration descriptor carries beyond the transport's; none by default. */
+    default byte[] saveState() { return new byte[0]; }
+
+    /** Takes what {@link #saveState} gave on the other side, into a device built the same way. */
+    default void restoreState(byte[] state) {
+        if (state.length != 0) throw new IllegalArgumentException("virtio device type " + deviceType() + " has no state, got "
+                + state.length + " bytes");
+    }
+
     /** Releases backends (files, tap, threads). */
     @Override
     default void close() {}

@@ -36,11 +36,28 @@ public final class VirtioPciDevice implements IoDevice {
             STATUS_NEEDS_RESET = 0x40, STATUS_FAILED = 0x80;
     public static final int ISR_QUEUE = 1, ISR_CONFIG = 2;
 
-    /** Transport state for the migration descriptor. */
-    public record State(int status, int guestFeatures, int queueSelect, int isr, boolean needsReset,
-                        List<Virtqueue.State> queues, PciDevice.State pci) {
+    /** Transport state for the migration descriptor, with the device's type and its own state ({@link VirtioDevice#saveState}). */
+    public record State(int deviceType, int status, int guestFeatures, int queueSelect, int isr, boolean needsReset,
+                        List<Virtqueue.State> queues, PciDevice.State pci, byte[] deviceState) {
         public State {
             queues = List.copyOf(queues);
+            deviceState = deviceState.clone();
+        }
+
+        @Override
+        public byte[] deviceState() { return deviceState.clone(); }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && deviceType == s.deviceType && status == s.status && guestFeatures == s.guestFeatures
+                    && queueSelect == s.queueSelect && isr == s.isr && needsReset == s.needsReset && queues.equals(s.queues)
+                    && pci.equals(s.pci) && java.util.Arrays.equals(deviceState, s.deviceState);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(deviceType, status, guestFeatures, queueSelect, isr, needsReset, queues, pci)
+                    * 31 + java.util.Arrays.hashCode(deviceState);
         }
     }
 
@@ -249,11 +266,15 @@ public final class VirtioPciDevice implements IoDevice {
     public synchronized State snapshot() {
         var qs = new ArrayList<Virtqueue.State>();
         for (var q : queues) qs.add(q.snapshot());
-        return new State(status, guestFeatures, queueSelect, isr, needsReset.get(), qs, pci.snapshot());
+        return new State(device.deviceType(), status, guestFeatures, queueSelect, isr, needsReset.get(), qs, pci.snapshot(),
+                device.saveState());
     }
 
     /** Restores transport state into a freshly built device; the guest RAM holding the rings comes separately. */
     public synchronized void restore(State s) {
+        if (s.deviceType() != device.deviceType()) {
+            throw new IllegalArgumentException(name + ": snapshot has a virtio device of type " + s.deviceType() + " here");
+        }
         if (s.queues().size() != queues.size()) {
             throw new IllegalArgumentException(name + ": snapshot has " + s.queues().size() + " queues, device has "
                     + queues.size());
@@ -264,6 +285,7 @@ public final class VirtioPciDevice implements IoDevice {
         queueSelect = s.queueSelect() & 0xFFFF;
         needsReset.set(s.needsReset());
         for (int i = 0; i < queues.size(); i++) queues.get(i).restore(s.queues().get(i));
+        device.restoreState(s.deviceState());
         isr = s.isr() & (ISR_QUEUE | ISR_CONFIG);
         line.set(isr != 0);
     }

@@ -98,6 +98,21 @@ public final class Virtqueue {
         }
     }
 
+    /**
+     * Slices the ring again, so that guest memory's populator (set after a restore) makes its pages
+     * present now, from an ordinary wait; a restore sliced them before there was one, and a device
+     * thread must never be the first to touch a missing page (see {@link GuestMemory.Populator}).
+     */
+    public synchronized void populate() {
+        if (pfn == 0 || broken) return;
+        long base = Integer.toUnsignedLong(pfn) << 12;
+        try {
+            memory.slice(base, layoutBytes(size));
+        } catch (GuestMemoryException e) {
+            fail("ring at 0x" + Long.toHexString(base) + " is not in guest RAM: " + e.getMessage());
+        }
+    }
+
     /** Forgets the ring (device reset). */
     public synchronized void reset() {
         pfn = 0;
