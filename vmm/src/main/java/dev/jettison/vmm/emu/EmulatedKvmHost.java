@@ -81,6 +81,8 @@ public final class EmulatedKvmHost {
         var reason = unavailableReason(home.get());
         if (reason.isPresent()) return new Outcome.Skipped("no KVM here that runs these tests, and no emulated KVM host: " + reason.get());
         dev.jettison.vmm.guest.TestGuest.ensureBuilt(); // build the guest here, not 30x slower inside
+        // The stock-kernel guests too: the emulated host has no network for apt-get or debootstrap.
+        if (expectedStockKernel > 0) dev.jettison.vmm.guest.DebianGuest.ensureBuilt();
         var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout);
         String out = r.output();
         if (r.exitCode() != 0) return new Outcome.Failed("exit code " + r.exitCode(), out);
