@@ -69,6 +69,11 @@ public final class VmRunCommand implements Callable<Integer> {
         // A Debian guest without --disk runs on a copy of the built image that lives as long as the VM.
         Path scratch = guest == GuestBoot.Kind.debian && disk == null
                 ? Files.createTempDirectory("jettison-debian").resolve(DebianGuest.IMAGE) : null;
+        if (scratch != null) {
+            // Also when the user interrupts the VM (the finally below does not run then); last registered, first deleted.
+            scratch.getParent().toFile().deleteOnExit();
+            scratch.toFile().deleteOnExit();
+        }
         try {
             var boot = GuestBoot.resolve(new GuestBoot.Choice(guest, kernel, initrd, cmdline, append, disk), scratch);
             if (scratch != null) System.err.println("jettison: the Debian disk is a fresh copy at " + scratch + " (deleted at exit; --disk FILE keeps one)");

@@ -33,12 +33,16 @@ class DebianGuestTest {
 
     @Test
     void bootsToReadyKeepsWhatItWritesAndLeavesACheckableDisk(@TempDir Path dir) throws Exception {
+        long t00 = System.nanoTime();
         var build = DebianGuest.ensureBuilt();
         Path disk = DebianGuest.copyImage(build, dir.resolve("debian.img"));
-        var cfg = VmConfig.of(build.kernel(), 512 * MemoryLayout.MIB).withCpus(2).withInitrd(build.initrd())
+        System.out.printf("Debian guest found and copied in %.1f s%n", (System.nanoTime() - t00) / 1e9);
+        // One vCPU: the emulated KVM host has one CPU, and two-vCPU boots there have stalled
+        // (StockLinuxBootTest); the init itself is indifferent to the count.
+        var cfg = VmConfig.of(build.kernel(), 512 * MemoryLayout.MIB).withCpus(1).withInitrd(build.initrd())
                 .withCmdline(DebianGuest.cmdline(null)).withDisk(disk, false).withConsole(dir.resolve("console.log"), false);
         // Minutes in the emulated KVM host (~30x slower), seconds under hardware virtualization.
-        Duration t = Kvm.inEmulatedHost() ? Duration.ofMinutes(12) : Duration.ofMinutes(2);
+        Duration t = Kvm.inEmulatedHost() ? Duration.ofMinutes(6) : Duration.ofMinutes(2);
         try (var vm = VirtualMachine.create(cfg)) {
             long t0 = System.nanoTime();
             vm.start();
@@ -50,12 +54,14 @@ class DebianGuestTest {
                 for (String program : new String[] {"sshd", "cron", "fetchmail", "chat", "clock"}) {
                     assertTrue(ready.contains(" " + program + "=ok"), program + " did not start: " + ready);
                 }
-                assertTrue(ready.contains(" cpus=2 "), ready);
+                assertTrue(ready.contains(" cpus=1 "), ready);
+                long w0 = System.nanoTime();
                 vm.sendConsoleLine("write t1 24 32");
                 assertEquals("JTS-DEBIAN:WROTE tag=t1 files=24 kib=32 ram=/dev/shm/jettison-check disk=/var/lib/jettison-check",
                         c.awaitLine(l -> l.startsWith(DebianGuest.WROTE), t));
                 vm.sendConsoleLine("verify");
                 assertEquals("JTS-DEBIAN:CHECK files=48 bad=0", c.awaitLine(l -> l.startsWith(DebianGuest.CHECK), t));
+                System.out.printf("write and verify of 2 x 24 files of 32 KiB: %.1f s%n", (System.nanoTime() - w0) / 1e9);
                 vm.sendConsoleLine("poweroff");
                 var exit = vm.awaitExit(t);
                 assertInstanceOf(VmExit.PowerOff.class, exit, exit.toString());
