@@ -29,6 +29,7 @@ public final class DebianGuest {
     public static final String READY = "JTS-DEBIAN:READY";
     public static final String CHECK = "JTS-DEBIAN:CHECK";
     public static final String WROTE = "JTS-DEBIAN:WROTE";
+    public static final String STATUS = "JTS-DEBIAN:STATUS";
 
     /** What a Debian guest boots from: the kernel and initramfs directory and the image directory. */
     public record Build(Path linux, Path debian) {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Debian desktop guest under our VMM: Debian's kernel and our initramfs switch to the
  * debootstrapped disk (root=/dev/vda), whose init starts sshd, cron and the always-on programs
- * and says READY; its checker writes files into RAM and onto the disk and re-reads them all; it
+ * and says READY; they are still running after a while, the clock ticking; its checker writes files into RAM and onto the disk and re-reads them all; it
  * powers off cleanly, and the image then checks out from outside (debugfs, no mount).
  */
 @Tag("kvm")
@@ -62,6 +62,10 @@ class DebianGuestTest {
                 vm.sendConsoleLine("verify");
                 assertEquals("JTS-DEBIAN:CHECK files=48 bad=0", c.awaitLine(l -> l.startsWith(DebianGuest.CHECK), t));
                 System.out.printf("write and verify of 2 x 24 files of 32 KiB: %.1f s%n", (System.nanoTime() - w0) / 1e9);
+                vm.sendConsoleLine("status");
+                String status = c.awaitLine(l -> l.startsWith(DebianGuest.STATUS), t);
+                assertTrue(status.contains(" running=sshd,cron,fetchmail,chat,clock missing= "), status);
+                assertTrue(status.matches(".* clock=\\d\\d:\\d\\d:\\d\\d"), "the clock has not ticked: " + status);
                 vm.sendConsoleLine("poweroff");
                 var exit = vm.awaitExit(t);
                 assertInstanceOf(VmExit.PowerOff.class, exit, exit.toString());
