@@ -34,7 +34,7 @@ modroot=$(ls -d kernel/lib/modules/*)
 modver=$(basename "$modroot")
 mkdir -p root/bin root/sbin root/proc root/sys root/dev root/tmp root/lib/modules root/mnt
 cp busybox/bin/busybox root/bin/busybox
-for applet in sh mount umount insmod mkdir cat echo ls ip ping poweroff reboot sleep dd cmp hexdump uname free nproc grep sed awk cut printf dmesg; do
+for applet in sh mount umount insmod mkdir cat echo ls ip ping poweroff reboot sleep dd cmp hexdump uname free nproc grep sed awk cut printf dmesg switch_root; do
   ln -sf busybox "root/bin/$applet"
 done
 
@@ -42,7 +42,9 @@ done
 # 6.1: virtio needs virtio_ring; virtio_pci needs both plus the legacy/modern helpers;
 # virtio_net needs net_failover, which needs failover).
 # cpuid and msr (no dependencies) give /dev/cpu/0/{cpuid,msr}, for the init's jettison.action=cpuinfo.
-wanted="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net cpuid msr"
+# ext4 and what it needs (crc16, mbcache, jbd2; crc32c_generic for metadata checksums, which ext4
+# asks the crypto API for and nothing could load on demand) mount root=/dev/vda (guest/debian).
+wanted="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net cpuid msr crc16 mbcache jbd2 crc32c_generic ext4"
 order=""
 for m in $wanted; do
   path=$(find "$modroot" -name "$m.ko*" | head -n1)

@@ -22,7 +22,8 @@ import dev.jettison.vmm.snapshot.DescriptorException;
 import dev.jettison.vmm.snapshot.MachineState;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
-import dev.jettison.vmm.guest.TestGuest;
+import dev.jettison.cli.vm.GuestBoot;
+import dev.jettison.vmm.guest.DebianGuest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +47,11 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--vm-id", description = "name of this desktop's VM (default: desktop)")
     String vmId = "desktop";
 
-    @Option(names = "--kernel", description = "bzImage (default: the test guest OS)")
+    @Option(names = "--guest", description = "test (default: our test guest OS), linux or debian (the Debian desktop; "
+            + "its disk is a copy of the built image in the state dir, made on first use; docs/guests.md)")
+    GuestBoot.Kind guest = GuestBoot.Kind.test;
+
+    @Option(names = "--kernel", description = "bzImage (default: the guest's own)")
     Path kernel;
 
     @Option(names = "--initrd", description = "initramfs for the kernel")
@@ -61,8 +66,11 @@ public final class DesktopCommand implements Callable<Integer> {
     @Option(names = "--disk", description = "raw disk image (the residue keeps it; the server fetches blocks)")
     Path disk;
 
-    @Option(names = "--cmdline", description = "kernel command line (default: prog=idle)")
-    String cmdline = "prog=idle";
+    @Option(names = "--cmdline", description = "kernel command line (default: the guest's, prog=idle for the test guest)")
+    String cmdline;
+
+    @Option(names = "--append", description = "kernel arguments added to the command line (e.g. jettison.ip=10.0.0.2/24)")
+    String append;
 
     @Option(names = "--serve", description = "address the server fetches pages and blocks from (default 127.0.0.1:0)")
     String serve = "127.0.0.1:0";
@@ -111,11 +119,14 @@ public final class DesktopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var security = tls.security(dev.jettison.migration.wire.Role.DESKTOP, vmId);
-        var k = kernel != null ? kernel : TestGuest.bzImage();
-        var cfg = VmConfig.of(k, Sizes.parse(mem)).withCpus(cpus).withCmdline(cmdline).withDisk(disk, false).withInitrd(initrd)
-                .withConsole(consoleLog, true);
         var store = new ResidueStore(stateDir != null ? stateDir
                 : Path.of(System.getProperty("user.home"), ".cache", "jettison", "desktop", vmId));
+        // The Debian desktop's disk lives with the rest of its residue, copied from the built image once.
+        var boot = GuestBoot.resolve(new GuestBoot.Choice(guest, kernel, initrd, cmdline, append, disk),
+                store.dir().resolve(DebianGuest.IMAGE));
+        disk = boot.disk();
+        var cfg = VmConfig.of(boot.kernel(), Sizes.parse(mem)).withCpus(cpus).withCmdline(boot.cmdline()).withDisk(disk, false)
+                .withInitrd(boot.initrd()).withConsole(consoleLog, true);
         var away = store.loadAway();
         if (away.isPresent() && !away.get().vmId().equals(vmId)) {
             throw new IllegalArgumentException(store.dir() + " holds VM " + away.get().vmId() + ", which is away; not " + vmId);

@@ -4,14 +4,14 @@ import dev.jettison.cli.Sizes;
 import dev.jettison.vmm.VirtualMachine;
 import dev.jettison.vmm.VmConfig;
 import dev.jettison.vmm.VmExit;
-import dev.jettison.vmm.guest.LinuxGuest;
-import dev.jettison.vmm.guest.TestGuest;
+import dev.jettison.vmm.guest.DebianGuest;
 import dev.jettison.vmm.kvm.Cpuid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +20,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Boot a guest: our test guest OS by default, or Debian's stock kernel with --guest linux.")
+        description = "Boot a guest: our test guest OS by default, Debian's stock kernel with --guest linux, "
+                + "the Debian desktop (its kernel and a debootstrapped disk) with --guest debian.")
 public final class VmRunCommand implements Callable<Integer> {
-    enum Guest { test, linux }
+    @Option(names = "--guest", description = "test (default), linux or debian (docs/guests.md)")
+    GuestBoot.Kind guest = GuestBoot.Kind.test;
 
-    @Option(names = "--guest", description = "test (default) or linux; ignored when --kernel is given")
-    Guest guest = Guest.test;
-
-    @Option(names = "--kernel", description = "bzImage to boot (default: the built test guest or Debian kernel)")
+    @Option(names = "--kernel", description = "bzImage to boot (default: the guest's own)")
     Path kernel;
 
     @Option(names = "--initrd", description = "initramfs for the kernel")
@@ -39,7 +38,8 @@ public final class VmRunCommand implements Callable<Integer> {
     @Option(names = "--cpus", description = "vCPUs (default 1)")
     int cpus = 1;
 
-    @Option(names = "--disk", description = "raw disk image for virtio-blk")
+    @Option(names = "--disk", description = "raw disk image for virtio-blk (--guest debian: default a fresh copy of "
+            + "the built image, deleted when the VM ends)")
     Path disk;
 
     @Option(names = "--disk-readonly", description = "attach the disk read-only")
@@ -48,8 +48,11 @@ public final class VmRunCommand implements Callable<Integer> {
     @Option(names = "--tap", description = "tap interface for virtio-net")
     String tap;
 
-    @Option(names = "--cmdline", description = "kernel command line (default: prog=idle for the test guest)")
+    @Option(names = "--cmdline", description = "kernel command line (default: the guest's, e.g. prog=idle for the test guest)")
     String cmdline;
+
+    @Option(names = "--append", description = "kernel arguments added to the command line (e.g. jettison.ip=10.0.0.2/24)")
+    String append;
 
     @Option(names = "--console-log", description = "also write the serial console to this file")
     Path consoleLog;
@@ -63,21 +66,30 @@ public final class VmRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long bytes = Sizes.parse(mem);
-        Path k = kernel;
-        Path rd = initrd;
-        String cmd = cmdline;
-        if (k == null && guest == Guest.test) {
-            k = TestGuest.bzImage();
-            if (cmd == null) cmd = "prog=idle";
-        } else if (k == null) {
-            var linux = LinuxGuest.ensureBuilt();
-            k = linux.resolve(LinuxGuest.KERNEL);
-            if (rd == null) rd = linux.resolve(LinuxGuest.INITRD);
-            if (cmd == null) cmd = "console=ttyS0 earlyprintk=serial,ttyS0 noapic=0 pci=conf1 acpi=off";
+        // A Debian guest without --disk runs on a copy of the built image that lives as long as the VM.
+        Path scratch = guest == GuestBoot.Kind.debian && disk == null
+                ? Files.createTempDirectory("jettison-debian").resolve(DebianGuest.IMAGE) : null;
+        if (scratch != null) {
+            // Also when the user interrupts the VM (the finally below does not run then); last registered, first deleted.
+            scratch.getParent().toFile().deleteOnExit();
+            scratch.toFile().deleteOnExit();
         }
+        try {
+            var boot = GuestBoot.resolve(new GuestBoot.Choice(guest, kernel, initrd, cmdline, append, disk), scratch);
+            if (scratch != null) System.err.println("jettison: the Debian disk is a fresh copy at " + scratch + " (deleted at exit; --disk FILE keeps one)");
+            return run(bytes, boot);
+        } finally {
+            if (scratch != null) {
+                Files.deleteIfExists(scratch);
+                Files.deleteIfExists(scratch.getParent());
+            }
+        }
+    }
+
+    private int run(long bytes, GuestBoot boot) throws Exception {
         var masks = cpuidMasks.stream().map(Cpuid.Mask::parse).toList();
-        var config = new VmConfig(bytes, cpus, k, java.util.Optional.ofNullable(rd), cmd == null ? "" : cmd,
-                java.util.Optional.ofNullable(disk), diskReadOnly, java.util.Optional.ofNullable(tap),
+        var config = new VmConfig(bytes, cpus, boot.kernel(), java.util.Optional.ofNullable(boot.initrd()), boot.cmdline(),
+                java.util.Optional.ofNullable(boot.disk()), diskReadOnly, java.util.Optional.ofNullable(tap),
                 java.util.Optional.ofNullable(consoleLog), true, masks);
         try (var vm = VirtualMachine.create(config)) {
             vm.start();

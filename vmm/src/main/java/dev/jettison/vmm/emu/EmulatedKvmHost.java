@@ -91,8 +91,13 @@ public final class EmulatedKvmHost {
         var reason = unavailableReason(home.get());
         if (reason.isPresent()) return new Outcome.Skipped("no KVM here that runs these tests, and no emulated KVM host: " + reason.get());
         dev.jettison.vmm.guest.TestGuest.ensureBuilt(); // build the guests here, not 30x slower inside
-        Map<String, String> env = expectedStockKernel == 0 ? Map.of()
-                : Map.of(dev.jettison.vmm.guest.LinuxGuest.PREBUILT_ENV, dev.jettison.vmm.guest.LinuxGuest.ensureBuilt().toString());
+        // The stock-kernel guests too: the emulated host has no network for apt-get or debootstrap.
+        Map<String, String> env = Map.of();
+        if (expectedStockKernel > 0) {
+            var debian = dev.jettison.vmm.guest.DebianGuest.ensureBuilt();
+            env = Map.of(dev.jettison.vmm.guest.LinuxGuest.PREBUILT_ENV, debian.linux().toString(),
+                    dev.jettison.vmm.guest.DebianGuest.PREBUILT_ENV, debian.debian().toString());
+        }
         var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout, env);
         String out = r.output();
         if (r.exitCode() != 0) return new Outcome.Failed("exit code " + r.exitCode(), out);
