@@ -109,6 +109,16 @@ public final class EmulatedKvmHost {
         return new Outcome.Passed(out);
     }
 
+    /** The emulated host's output as it comes, or null where it cannot be written (never a reason to fail). */
+    private static java.io.BufferedWriter openLog(Path log) {
+        try {
+            Files.createDirectories(log.getParent());
+            return Files.newBufferedWriter(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static Optional<String> unavailableReason(Path home) {
         if (!Files.isExecutable(home.resolve("tools/kvm-emu/run.sh"))) return Optional.of("no tools/kvm-emu/run.sh in " + home);
         if (!"root".equals(System.getProperty("user.name"))) return Optional.of("the emulated KVM host needs root");
@@ -134,9 +144,19 @@ public final class EmulatedKvmHost {
         Process p = pb.start();
         // Line by line, so that a run that never ends still reports how far it got.
         var out = new StringBuffer();
+        // Also to a file as it comes, so that a run of many minutes can be followed (tail -f).
+        Path log = home.resolve("target").resolve("kvm-emu-last.log");
         var reader = Thread.ofVirtual().start(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) out.append(line).append('\n');
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 var file = openLog(log)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                    if (file != null) {
+                        file.write(line);
+                        file.newLine();
+                        file.flush();
+                    }
+                }
             } catch (IOException e) {
                 out.append("\n(output lost: ").append(e.getMessage()).append(")");
             }
