@@ -437,10 +437,14 @@ public final class Desktop implements AutoCloseable {
             try {
                 t.send(new Message.Ack(0));
             } catch (IOException e) {
-                // The server keeps the paused VM until told: say it on a new connection.
-                releaseInBackground(server, epoch);
+                // Said below on a new connection.
             }
             t.close();
+            // A sent Ack is not a received one: the network can drop it just after the last
+            // dirty block arrived (the fault suite's net-cut-reintegration-6 did), and then the
+            // server holds the paused VM until told. So say it again on a connection of its own;
+            // the server answers Ack whether or not it still held the epoch.
+            releaseInBackground(server, epoch);
             LOG.info("VM {} reintegrated in {} ms: {} dirty pages, {} dirty blocks", vmId, millis,
                     report.dirtyPagesBack(), report.dirtyBlocksBack());
         }
