@@ -22,6 +22,14 @@ import java.util.concurrent.TimeUnit;
 public final class EmulatedKvmHost {
     /** Longest any one test may take inside the emulated host (a consolidation there takes minutes). */
     static final Duration PER_TEST_TIMEOUT = Duration.ofMinutes(15);
+    /**
+     * Silence after which a run counts as stalled: the longest test here prints nothing for about
+     * five minutes (a consolidation of Debian's kernel on a loaded machine); JUnit reports each
+     * test as it starts and ends.
+     */
+    static final Duration SILENCE_LIMIT = Duration.ofMinutes(12);
+    /** Exit code of a run that stalled ({@link #SILENCE_LIMIT}). */
+    public static final int STALLED = 200;
 
     /** What the command printed and returned inside the emulated host. */
     public record Result(int exitCode, String output) {
@@ -46,7 +54,7 @@ public final class EmulatedKvmHost {
                 target.resolve("tools/junit-platform-console-standalone.jar").toString(), "execute", "--disable-banner",
                 // Jupiter only: the "kvm" tests are Jupiter tests; any other engine that reaches the test class
                 // path has nothing to run in the emulated host and should not start there.
-                "--disable-ansi-colors", "--details=tree", "--include-engine", "junit-jupiter", "--class-path", cp,
+                "--disable-ansi-colors", "--details=verbose", "--include-engine", "junit-jupiter", "--class-path", cp,
                 // One stuck test fails alone, with its stack in the report, instead of holding up
                 // the whole run until the host's deadline and losing everything it printed.
                 "--config=junit.jupiter.execution.timeout.default=" + PER_TEST_TIMEOUT.toMinutes() + "m",
@@ -99,6 +107,13 @@ public final class EmulatedKvmHost {
                     dev.jettison.vmm.guest.DebianGuest.PREBUILT_ENV, debian.debian().toString());
         }
         var r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout, env);
+        if (r.exitCode() == STALLED) {
+            // Known, rare and not yet understood: a run inside the emulated host that stops making
+            // progress (docs/kvm-hosts.md). One more try tells a stall of the emulation from a
+            // test that fails: a failing test fails again.
+            System.err.println("emulated KVM host stalled; running the " + module + " tests there once more");
+            r = runTaggedTests(home.get(), home.get().resolve(module).resolve("target"), tag, timeout, env);
+        }
         String out = r.output();
         if (r.exitCode() != 0) return new Outcome.Failed("exit code " + r.exitCode(), out);
         if (r.count("tests failed") != 0) return new Outcome.Failed(r.count("tests failed") + " failed", out);
@@ -144,12 +159,14 @@ public final class EmulatedKvmHost {
         Process p = pb.start();
         // Line by line, so that a run that never ends still reports how far it got.
         var out = new StringBuffer();
+        var lastOutput = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
         // Also to a file as it comes, so that a run of many minutes can be followed (tail -f).
         Path log = home.resolve("target").resolve("kvm-emu-last.log");
         var reader = Thread.ofVirtual().start(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                  var file = openLog(log)) {
                 for (String line; (line = in.readLine()) != null; ) {
+                    lastOutput.set(System.nanoTime());
                     out.append(line).append('\n');
                     if (file != null) {
                         file.write(line);
@@ -161,7 +178,18 @@ public final class EmulatedKvmHost {
                 out.append("\n(output lost: ").append(e.getMessage()).append(")");
             }
         });
-        if (!p.waitFor(timeout.toSeconds() + 120, TimeUnit.SECONDS)) {
+        long deadline = System.nanoTime() + timeout.plusSeconds(120).toNanos();
+        while (!p.waitFor(5, TimeUnit.SECONDS)) {
+            if (System.nanoTime() - lastOutput.get() > SILENCE_LIMIT.toNanos()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // QEMU too, not only run.sh
+                p.destroyForcibly();
+                reader.join(5000);
+                return new Result(STALLED, out + "\n(emulated host printed nothing for " + SILENCE_LIMIT + ": stalled)");
+            }
+            if (System.nanoTime() > deadline) break;
+        }
+        if (p.isAlive()) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             reader.join(5000);
             return new Result(124, out + "\n(emulated host did not finish within " + timeout + ")");
