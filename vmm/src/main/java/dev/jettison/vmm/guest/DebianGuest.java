@@ -56,20 +56,11 @@ public final class DebianGuest {
     }
 
     private static synchronized Path image() throws IOException {
-        if (built != null) return built;
-        String prebuilt = System.getenv(PREBUILT_ENV);
-        if (prebuilt != null && !prebuilt.isBlank()) {
-            Path dir = Path.of(prebuilt);
-            if (!Files.isRegularFile(dir.resolve(IMAGE))) throw new IOException(PREBUILT_ENV + "=" + prebuilt + " holds no " + IMAGE);
-            return built = dir;
+        if (built == null) {
+            built = GuestBuildScript.prebuiltOrBuild(PREBUILT_ENV, "guest/debian/build.sh", Duration.ofMinutes(30),
+                    "Debian's packages must be reachable for debootstrap", IMAGE);
         }
-        Path root = TestGuest.home().orElseThrow(() -> new IOException(
-                "cannot find guest/debian/build.sh: run from the Jettison checkout or set JETTISON_HOME"));
-        try {
-            return built = new GuestBuildScript(root, "guest/debian/build.sh", Duration.ofMinutes(30)).run(IMAGE);
-        } catch (IOException e) {
-            throw new IOException(e.getMessage() + " (Debian's packages must be reachable for debootstrap)", e);
-        }
+        return built;
     }
 
     /** The kernel command line with {@code extra} arguments (e.g. jettison.ip=10.0.0.2/24) after ours. */

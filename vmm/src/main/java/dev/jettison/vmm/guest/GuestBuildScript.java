@@ -16,6 +16,31 @@ import java.util.concurrent.TimeUnit;
  */
 record GuestBuildScript(Path home, String script, Duration deadline) {
 
+    /**
+     * The directory environment variable {@code prebuiltEnv} names, if set (it must hold every one
+     * of {@code markers}), else what {@code script} builds; {@code hint} says what a failed build needs.
+     */
+    static Path prebuiltOrBuild(String prebuiltEnv, String script, Duration deadline, String hint, String... markers)
+            throws IOException {
+        String prebuilt = System.getenv(prebuiltEnv);
+        if (prebuilt != null && !prebuilt.isBlank()) {
+            Path dir = Path.of(prebuilt);
+            for (String m : markers) {
+                if (!Files.isRegularFile(dir.resolve(m))) {
+                    throw new IOException(prebuiltEnv + "=" + prebuilt + " holds no " + String.join(" and ", markers));
+                }
+            }
+            return dir;
+        }
+        Path root = TestGuest.home().orElseThrow(() -> new IOException(
+                "cannot find " + script + ": run from the Jettison checkout or set JETTISON_HOME"));
+        try {
+            return new GuestBuildScript(root, script, deadline).run(markers[0]);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (" + hint + ")", e);
+        }
+    }
+
     /** Runs the script and returns the directory it printed last; {@code marker} must exist in it. */
     Path run(String marker) throws IOException {
         Path out = Files.createTempFile("jettison-guest-build", ".out");

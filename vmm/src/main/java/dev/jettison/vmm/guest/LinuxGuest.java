@@ -1,7 +1,6 @@
 package dev.jettison.vmm.guest;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,21 +20,10 @@ public final class LinuxGuest {
     private LinuxGuest() {}
 
     public static synchronized Path ensureBuilt() throws IOException {
-        if (built != null) return built;
-        String prebuilt = System.getenv(PREBUILT_ENV);
-        if (prebuilt != null && !prebuilt.isBlank()) {
-            Path dir = Path.of(prebuilt);
-            if (!Files.isRegularFile(dir.resolve(KERNEL)) || !Files.isRegularFile(dir.resolve(INITRD))) {
-                throw new IOException(PREBUILT_ENV + "=" + prebuilt + " holds no " + KERNEL + " and " + INITRD);
-            }
-            return built = dir;
+        if (built == null) {
+            built = GuestBuildScript.prebuiltOrBuild(PREBUILT_ENV, "guest/linux/build.sh", Duration.ofMinutes(10),
+                    "Debian's packages must be reachable with apt-get", KERNEL, INITRD);
         }
-        Path root = TestGuest.home().orElseThrow(() -> new IOException(
-                "cannot find guest/linux/build.sh: run from the Jettison checkout or set JETTISON_HOME"));
-        try {
-            return built = new GuestBuildScript(root, "guest/linux/build.sh", Duration.ofMinutes(10)).run(KERNEL);
-        } catch (IOException e) {
-            throw new IOException(e.getMessage() + " (Debian's packages must be reachable with apt-get)", e);
-        }
+        return built;
     }
 }
